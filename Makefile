@@ -1,0 +1,40 @@
+# Inside TinyCNN: `make site` builds the article, `make test` runs the tests.
+# Each target sets up its own virtual environment on first use.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+# Reinstall whenever the pinned dependencies change.
+INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help site test serve lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@echo "  Pass generator options with ARGS, e.g. make site ARGS=\"--train.epochs=4\""
+
+$(INSTALLED): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+site: $(INSTALLED) ## Build the article into site/ (trains on first run, then uses the cache)
+	$(PY) -m generator build $(ARGS)
+
+test: $(INSTALLED) ## Run the test suite
+	$(PY) -m ruff check generator tests
+	$(PY) -m pytest $(ARGS)
+
+serve: site ## Live preview at http://127.0.0.1:8000
+	$(PY) -m mkdocs serve
+
+lint: $(INSTALLED) ## ruff check and format check
+	$(PY) -m ruff check generator tests
+	$(PY) -m ruff format --check generator tests
+
+clean: ## Remove every build output and the cache (keeps the venv)
+	rm -rf site .cache docs/assets/generated
+	find docs -maxdepth 1 -name '*.md' -delete

@@ -1,0 +1,232 @@
+"""The build, stage by stage: data -> train -> facts + figures -> render -> site.
+
+Each stage runs at most once per build, asks for the stages before it, and
+reports whether it computed its result or took it from the cache, and how
+long it took. Cached results live under .cache/; the published copies are
+written into docs/assets/generated/, and the site is built into a temporary
+folder and swapped in only when complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from generator import data, facts, figures, model, render, trace, train
+from generator.cache import Cache, code_hash, stage_key
+from generator.config import Config
+from generator.files import read_npz, write_bytes, write_json, write_npz
+
+STAGE_NAMES = ("data", "train", "facts", "figures", "render", "site")
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path  # the project: mkdocs.yml and docs/
+    site: Path
+    cache: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def generated(self) -> Path:
+        return self.docs / "assets" / "generated"
+
+    @classmethod
+    def under(cls, root: Path) -> Paths:
+        return cls(root=root, site=root / "site", cache=root / ".cache")
+
+
+class Build:
+    def __init__(self, cfg: Config, paths: Paths, log: Callable[[str], None] = print) -> None:
+        self.cfg = cfg
+        self.paths = paths
+        self.log = log
+        self.cache = Cache(paths.cache, report=log)
+        self._nested_seconds: list[float] = []
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[dict[str, str]]:
+        """Time a stage and print one line about it; the body may change status["how"].
+
+        A stage that asks for an earlier one mid-way does not count its time:
+        that stage prints its own line first.
+        """
+        status = {"how": "computed"}
+        self._nested_seconds.append(0.0)
+        start = time.perf_counter()
+        try:
+            yield status
+        finally:
+            elapsed = time.perf_counter() - start
+            own = elapsed - self._nested_seconds.pop()
+            if self._nested_seconds:
+                self._nested_seconds[-1] += elapsed
+        self.log(f"=== {name}: {status['how']} in {own:.2f} s")
+
+    # --- data -----------------------------------------------------------------
+    @cached_property
+    def dataset(self) -> data.Dataset:
+        with self.stage("data"):
+            return data.make_dataset(self.cfg.data)
+
+    # --- train (records the trace) --------------------------------------------
+    @cached_property
+    def train_key(self) -> str:
+        code = code_hash(data, model, train, trace)
+        return stage_key("train", self.cfg.section_hash("data", "model", "train", "record"), code)
+
+    @cached_property
+    def trace_dir(self) -> Path:
+        with self.stage("train") as status:
+            cached = self.cache.load("train", self.train_key)
+            if cached:
+                status["how"] = f"from cache {self.train_key}"
+                return cached
+            return self.cache.store("train", self.train_key, self._train_into)
+
+    def _train_into(self, folder: Path) -> None:
+        recorder = trace.Recorder(self.cfg, self.dataset)
+        with tqdm(total=self.cfg.total_steps, desc="training", unit="step", mininterval=0.5) as bar:
+
+            def on_step(step: int, net: model.TinyCNN, loss: float, accuracy: float) -> None:
+                recorder(step, net, loss, accuracy)
+                if step:
+                    bar.update()
+                    bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
+
+            net = train.train(self.cfg, self.dataset.train, on_step)
+        write_npz(folder / "trace.npz", recorder.finish().to_arrays())
+        weights = {name: t.detach().numpy() for name, t in net.state_dict().items()}
+        write_npz(folder / "weights.npz", weights)
+
+    @cached_property
+    def recorded(self) -> trace.Trace:
+        return trace.Trace.from_arrays(read_npz(self.trace_dir / "trace.npz"))
+
+    # --- facts ------------------------------------------------------------------
+    @cached_property
+    def facts_key(self) -> str:
+        return stage_key("facts", self.train_key, code_hash(facts, model))
+
+    @cached_property
+    def derived_facts(self) -> dict[str, Any]:
+        with self.stage("facts") as status:
+            folder = self.cache.load("facts", self.facts_key)
+            if folder:
+                status["how"] = f"from cache {self.facts_key}"
+            else:
+                derived = facts.derive_facts(self.cfg, self.recorded)
+                folder = self.cache.store(
+                    "facts", self.facts_key, lambda f: write_json(f / "facts.json", derived)
+                )
+            return json.loads((folder / "facts.json").read_text(encoding="utf-8"))
+
+    # --- figures ----------------------------------------------------------------
+    @cached_property
+    def figures_key(self) -> str:
+        return stage_key("figures", self.train_key, code_hash(figures))
+
+    @cached_property
+    def figures_dir(self) -> Path:
+        with self.stage("figures") as status:
+            cached = self.cache.load("figures", self.figures_key)
+            if cached:
+                status["how"] = f"from cache {self.figures_key}"
+                return cached
+            return self.cache.store(
+                "figures",
+                self.figures_key,
+                lambda folder: figures.render_figures(
+                    self.cfg, self.dataset, self.recorded, folder
+                ),
+            )
+
+    # --- render -----------------------------------------------------------------
+    def render(self) -> None:
+        with self.stage("render"):
+            self._publish_assets()
+            context = {"facts": self.derived_facts, "config": self.cfg.to_dict()}
+            render.render_pages(context, self.paths.docs)
+
+    def _publish_assets(self) -> None:
+        """Copy figures, facts and config into docs/assets/generated, dropping stale files."""
+        out = self.paths.generated
+        wanted = {
+            p.name: p.read_bytes() for p in self.figures_dir.iterdir() if p.name != "manifest.json"
+        }
+        wanted["facts.json"] = (
+            json.dumps(self.derived_facts, indent=2, sort_keys=True).encode() + b"\n"
+        )
+        wanted["config.json"] = self.cfg.to_json().encode()
+        for name, content in wanted.items():
+            write_bytes(out / name, content)
+        for stale in set(p.name for p in out.iterdir()) - set(wanted):
+            (out / stale).unlink()
+
+    # --- site -------------------------------------------------------------------
+    def site(self) -> None:
+        self.render()
+        with self.stage("site") as status:
+            key = self._site_inputs_hash()
+            stamp = self.paths.cache / "site.key"
+            if self.paths.site.is_dir() and stamp.is_file() and stamp.read_text() == key:
+                status["how"] = "unchanged"
+                return
+            build_site(self.paths.root / "mkdocs.yml", self.paths.site)
+            write_bytes(stamp, key.encode())
+
+    def _site_inputs_hash(self) -> str:
+        digest = hashlib.sha256()
+        for path in sorted([self.paths.root / "mkdocs.yml", *self.paths.docs.rglob("*")]):
+            if path.is_file():
+                digest.update(str(path.relative_to(self.paths.root)).encode())
+                digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def run(self, stage: str) -> None:
+        """Run one stage and whatever it needs; "build" runs them all."""
+        actions: dict[str, Callable[[], object]] = {
+            "data": lambda: self.dataset,
+            "train": lambda: self.trace_dir,
+            "facts": lambda: self.derived_facts,
+            "figures": lambda: self.figures_dir,
+            "render": self.render,
+            "site": self.site,
+            "build": self.site,
+        }
+        actions[stage]()
+
+
+def build_site(config_file: Path, site: Path) -> None:
+    """Run `mkdocs build --strict` into a temporary folder, then swap it in."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-"))
+    try:
+        build(load_config(str(config_file), site_dir=str(staging), strict=True))
+        old = site.with_name(f".{site.name}-old")
+        shutil.rmtree(old, ignore_errors=True)
+        if site.exists():
+            site.rename(old)
+        staging.chmod(0o755)  # mkdtemp makes it private; the site is meant to be served
+        staging.rename(site)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

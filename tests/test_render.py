@@ -1,0 +1,26 @@
+import re
+
+import jinja2
+import pytest
+
+from generator import render
+
+
+def test_pages_have_no_unfilled_placeholder(tiny_project):
+    pages = list((tiny_project.root / "docs").glob("*.md"))
+    assert pages
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"\{\{|\}\}|\{%|%\}", text), page.name
+
+
+def test_a_missing_fact_is_an_error_not_an_empty_string(tiny_project, tmp_path):
+    facts = dict(tiny_project.facts)
+    del facts["accuracy"]
+    with pytest.raises(jinja2.UndefinedError):
+        render.render_pages({"facts": facts, "config": facts["config"]}, tmp_path)
+
+
+def test_filters():
+    assert render.percent(0.9876) == "98.8%"
+    assert render.number(1234.5, 1) == "1,234.5"

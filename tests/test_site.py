@@ -1,0 +1,41 @@
+"""End to end: the built site references only figures that exist."""
+
+import re
+from urllib.parse import unquote, urljoin
+
+import pytest
+
+FIGURES = [
+    "contact_sheet.png", "noisy_dataset_preview.png", "conv1_filters_evolution.gif",
+    "conv1_fmap_evolution.gif", "pool1_fmap_evolution.gif", "conv2_fmap_evolution.gif",
+    "pool2_fmap_evolution.gif", "fc1_fmap_evolution.gif", "logits_fmap_evolution.gif",
+    "probs_fmap_evolution.gif", "training_curves.png",
+]  # fmt: skip
+
+
+def referenced_images(site):
+    for page in site.rglob("*.html"):
+        base = "/" + str(page.relative_to(site))
+        for src in re.findall(r'<img[^>]+src="([^"]+)"', page.read_text(encoding="utf-8")):
+            yield page, unquote(urljoin(base, src)).lstrip("/")
+
+
+@pytest.mark.parametrize("project", ["tiny_project", "default_project"])
+def test_every_referenced_figure_exists(project, request):
+    site = request.getfixturevalue(project).site
+    refs = list(referenced_images(site))
+    assert refs
+    for page, target in refs:
+        assert (site / target).is_file(), f"{page.name} references missing {target}"
+    names = {target.rsplit("/", 1)[-1] for _, target in refs}
+    assert set(FIGURES) <= names
+
+
+def test_default_article_meets_its_accuracy_bar(default_project):
+    assert default_project.facts["accuracy"]["final_test"] >= 0.97
+    assert default_project.facts["run"]["snapshots"] >= 40
+
+
+def test_build_reports_each_stage(tiny_project):
+    for stage in ("data", "train", "facts", "figures", "render", "site"):
+        assert re.search(rf"=== {stage}: \w+", tiny_project.output), stage

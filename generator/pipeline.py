@@ -138,7 +138,7 @@ class Build:
     # --- figures ----------------------------------------------------------------
     @cached_property
     def figures_key(self) -> str:
-        return stage_key("figures", self.train_key, code_hash(figures))
+        return stage_key("figures", self.train_key, code_hash(figures, *figures.MODULES))
 
     @cached_property
     def figures_dir(self) -> Path:

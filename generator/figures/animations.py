@@ -1,0 +1,366 @@
+"""The animations: one frame per snapshot, built in numpy as palette indices.
+
+Each animation draws its static chrome (title, labels, colour bar, the probe
+image) once, copies it into every frame, and then pastes the data and the
+per-frame status (step, epoch, a progress bar, the probe's prediction and loss).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from generator import facts
+from generator.config import Config
+from generator.data import cell_edges
+from generator.figures.chrome import (
+    LINE,
+    SMALL,
+    TEXT,
+    Box,
+    Grid,
+    blank,
+    colour_bar,
+    fill_progress,
+    format_value,
+    outline,
+    put_text,
+    upscale,
+)
+from generator.figures.palette import (
+    BLACK,
+    GREY,
+    GREYS,
+    HIGHLIGHT,
+    HIGHLIGHT_TINT,
+    STANDOUT,
+    STANDOUT_TINT,
+    Scale,
+    build_palette,
+    luminance,
+)
+from generator.trace import Trace
+
+MARGIN = 10
+PROGRESS_TOP = 24
+STATUS_TOP = 33
+HEADER = STATUS_TOP + 2 * LINE + 8  # title, progress bar and two status lines
+PROBE_FACTOR = 3
+VISIBLE = 1.0  # grey levels of 255: the smallest mean change a reader can see
+
+
+@dataclass(frozen=True)
+class Animation:
+    stem: str
+    frames: np.ndarray  # (K, H, W) uint8 palette indices
+    palette: np.ndarray  # (256, 3) uint8, the same for every frame
+    data_boxes: tuple[Box, ...]  # where the recorded values are drawn
+    arrays: dict[str, np.ndarray]  # the data behind the figure, saved as <stem>.npz
+
+    def visible_change(self) -> np.ndarray:
+        """(K-1,) mean absolute luminance change between consecutive frames, in grey
+        levels of 255, over the data boxes only (static chrome would dilute it)."""
+        luma = luminance(self.palette)
+        pixels = np.concatenate(
+            [luma[box.of(self.frames)].reshape(len(self.frames), -1) for box in self.data_boxes],
+            axis=1,
+        )
+        return np.abs(np.diff(pixels, axis=0)).mean(axis=1)
+
+
+def changing_windows(change: np.ndarray, window: int = 4, needed: int = 3) -> np.ndarray:
+    """For each run of `window` consecutive frame pairs, whether `needed` change visibly."""
+    visible = (change >= VISIBLE).astype(int)
+    return np.convolve(visible, np.ones(window, dtype=int), mode="valid") >= needed
+
+
+# --- shared frame parts -------------------------------------------------------------------
+
+
+def start_canvas(height: int, width: int, title: str) -> np.ndarray:
+    canvas = blank(height, width)
+    put_text(canvas, 6, MARGIN, title, TEXT + 1)
+    outline(canvas, progress_box(width), BLACK)
+    return canvas
+
+
+def progress_box(width: int) -> Box:
+    return Box(PROGRESS_TOP, MARGIN, 4, width - 2 * MARGIN)
+
+
+def frames_from(canvas: np.ndarray, count: int) -> np.ndarray:
+    return np.broadcast_to(canvas, (count, *canvas.shape)).copy()
+
+
+def add_status(frames: np.ndarray, trace: Trace, second_lines: list[str]) -> None:
+    """Progress bar, step and epoch on every frame, then one animation-specific line."""
+    total = int(trace.steps[-1])
+    fill_progress(frames, progress_box(frames.shape[2]), trace.steps / total)
+    for frame, step, epoch, line in zip(
+        frames, trace.steps, trace.epochs, second_lines, strict=True
+    ):
+        put_text(frame, STATUS_TOP, MARGIN, f"step {step} of {total} \u00b7 epoch {epoch:.2f}")
+        put_text(frame, STATUS_TOP + LINE, MARGIN, line)
+
+
+def probe_lines(trace: Trace) -> list[str]:
+    probs = trace.stages["probs"]
+    return [
+        f"probe: true cell {trace.probe_label} \u00b7 predicted {p.argmax()} "
+        f"(p = {p.max():.2f}) \u00b7 loss {loss:.3f}"
+        for p, loss in zip(probs, trace.probe_loss, strict=True)
+    ]
+
+
+def steps_arrays(trace: Trace) -> dict[str, np.ndarray]:
+    return {"steps": trace.steps, "epochs": trace.epochs}
+
+
+# --- feature maps ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapFigure:
+    stem: str
+    stage: str
+    title: str
+    signed: bool  # before ReLU: diverging colours centred on zero
+    factor: int  # integer upscaling of each map
+    columns: int = 8
+
+
+MAP_FIGURES = (
+    MapFigure("conv1_fmap_evolution", "conv1", "Conv1 output for the probe, before ReLU", True, 2),
+    MapFigure("pool1_fmap_evolution", "pool1", "MaxPool1 output (after ReLU)", False, 3),
+    MapFigure("conv2_fmap_evolution", "conv2", "Conv2 output for the probe, before ReLU", True, 3),
+    MapFigure("pool2_fmap_evolution", "pool2", "MaxPool2 output (after ReLU)", False, 5),
+)
+
+
+def draw_probe(canvas: np.ndarray, top: int, cfg: Config, trace: Trace) -> Box:
+    """The probe image in greys with its target cell outlined, and a caption."""
+    size = trace.probe_image.shape[0] * PROBE_FACTOR
+    box = Box(top, MARGIN, size, size)
+    greys = GREY + np.round(np.clip(trace.probe_image, 0, 1) * (GREYS - 1)).astype(np.uint8)
+    box.of(canvas)[:] = upscale(greys, PROBE_FACTOR)
+    edges = cell_edges(cfg.data) * PROBE_FACTOR
+    row, column = divmod(trace.probe_label, cfg.data.grid)
+    cell = Box(
+        top + edges[row], MARGIN + edges[column],
+        edges[row + 1] - edges[row], edges[column + 1] - edges[column],
+    )  # fmt: skip
+    outline(canvas, Box(cell.top + 1, cell.left + 1, cell.height - 2, cell.width - 2), HIGHLIGHT)
+    put_text(canvas, box.bottom + 4, MARGIN, "probe image", SMALL)
+    put_text(
+        canvas, box.bottom + 4 + SMALL + 3, MARGIN, f"cell {trace.probe_label}", SMALL, HIGHLIGHT
+    )
+    return box
+
+
+def map_animation(figure: MapFigure, cfg: Config, trace: Trace) -> Animation:
+    maps = trace.stages[figure.stage]  # (K, C, h, w)
+    count, height, width = maps.shape[1:]
+    scale = Scale.fit(maps, figure.signed)
+    probe_size = trace.probe_image.shape[0] * PROBE_FACTOR
+    grid = Grid(
+        HEADER, MARGIN + probe_size + 20, count, min(figure.columns, count),
+        height * figure.factor, width * figure.factor,
+    )  # fmt: skip
+    bar = Box(grid.top + SMALL + 3, grid.box.right + 16, max(grid.box.height - 40, 60), 10)
+    canvas = start_canvas(
+        max(grid.box.bottom, HEADER + probe_size + 40, bar.bottom + 30) + 8,
+        bar.right + 64,
+        figure.title,
+    )
+    draw_probe(canvas, grid.top + SMALL + 3, cfg, trace)
+    grid.label(canvas)
+    colour_bar(canvas, bar, scale, "value")
+    frames = frames_from(canvas, len(maps))
+    grid.paste(frames, upscale(scale.indices(maps), figure.factor))
+    add_status(frames, trace, probe_lines(trace))
+    arrays = {
+        **steps_arrays(trace),
+        "values": maps,
+        **scale.arrays(),
+        "probe_image": trace.probe_image,
+        "probe_label": np.int64(trace.probe_label),
+        "probe_loss": trace.probe_loss,
+    }
+    tiles = tuple(grid.tile(k) for k in range(count))
+    return Animation(figure.stem, frames, build_palette(scale.cmap), tiles, arrays)
+
+
+# --- Conv1 kernels ------------------------------------------------------------------------
+
+KERNEL_FACTOR = 12
+
+
+def kernel_animation(trace: Trace) -> Animation:
+    """The kernels on one shared scale, and their change since initialisation on another."""
+    weights = trace.conv1_weight  # (K, C1, 3, 3)
+    change = weights - weights[0]
+    count, size = weights.shape[1], weights.shape[-1] * KERNEL_FACTOR
+    panels = (
+        (weights, "kernels W (one shared scale)", Scale.fit(weights, True, clip=False)),
+        (change, "change since step 0, W \u2212 W\u2080", Scale.fit(change, True, clip=False)),
+    )
+    grids, top = [], HEADER
+    for _ in panels:
+        grids.append(Grid(top + LINE, MARGIN, count, min(8, count), size, size))
+        top = grids[-1].box.bottom + 12
+    width = grids[0].box.right + 90
+    canvas = start_canvas(top + 4, width, "Conv1 kernels (3x3) over training")
+    for grid, (_, subtitle, scale) in zip(grids, panels, strict=True):
+        put_text(canvas, grid.top - LINE, MARGIN, subtitle)
+        grid.label(canvas)
+        colour_bar(
+            canvas, Box(grid.top + SMALL + 3, grid.box.right + 14, size * 2 // 1, 10), scale, ""
+        )
+    frames = frames_from(canvas, len(weights))
+    for grid, (values, _, scale) in zip(grids, panels, strict=True):
+        grid.paste(frames, upscale(scale.indices(values), KERNEL_FACTOR))
+    moved = [facts.conv1_change(weights[: k + 1])["relative_norm"] for k in range(len(weights))]
+    add_status(
+        frames,
+        trace,
+        [f"\u2016W \u2212 W\u2080\u2016 / \u2016W\u2080\u2016 = {m:.3f}" for m in moved],
+    )
+    arrays = {
+        **steps_arrays(trace),
+        "weights": weights,
+        "change": change,
+        "relative_change": np.array(moved),
+        **panels[0][2].arrays("weight_scale"),
+        **panels[1][2].arrays("change_scale"),
+    }
+    boxes = tuple(grid.tile(k) for grid in grids for k in range(count))
+    return Animation(
+        "conv1_filters_evolution", frames, build_palette(panels[0][2].cmap), boxes, arrays
+    )
+
+
+# --- vectors as bars ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VectorFigure:
+    stem: str
+    stage: str
+    title: str
+    signed: bool
+    slot: int  # px per bar, gaps included
+
+
+VECTOR_FIGURES = (
+    VectorFigure("fc1_fmap_evolution", "relu3", "FC1 output after ReLU (64 units)", False, 7),
+    VectorFigure("logits_fmap_evolution", "logits", "Logits: FC2 output, before softmax", True, 36),
+    VectorFigure("probs_fmap_evolution", "probs", "Softmax probabilities", False, 36),
+)
+PLOT_HEIGHT = 150
+AXIS_WIDTH = 52
+
+
+def highlighted(figure: VectorFigure, trace: Trace) -> tuple[int, int, int, str]:
+    """(index, ink, tint, label) of the highlighted bar: standout FC1 unit, or true class."""
+    if figure.stage == "relu3":
+        unit = facts.standout_unit(trace.stages["relu3"], trace.steps)["unit"]
+        return unit, STANDOUT, STANDOUT_TINT, f"unit {unit}: largest at the end"
+    return trace.probe_label, HIGHLIGHT, HIGHLIGHT_TINT, "true cell"
+
+
+def bar_axis(figure: VectorFigure, values: np.ndarray) -> Scale:
+    if figure.stage == "probs":
+        return Scale(0.0, 1.0, clipped=False)  # probabilities have a natural fixed axis
+    return Scale.fit(values, figure.signed, clip=False)
+
+
+def value_rows(values: np.ndarray, axis: Scale) -> np.ndarray:
+    """Pixel row of each value inside the plot, 0 at the top (axis.high)."""
+    fraction = (axis.high - values) / (axis.high - axis.low)
+    return np.round(np.clip(fraction, 0, 1) * (PLOT_HEIGHT - 1)).astype(int)
+
+
+def vector_animation(figure: VectorFigure, trace: Trace) -> Animation:
+    values = trace.stages[figure.stage]  # (K, n)
+    units = values.shape[1]
+    axis = bar_axis(figure, values)
+    plot = Box(HEADER + 8, MARGIN + AXIS_WIDTH, PLOT_HEIGHT, units * figure.slot)
+    canvas = start_canvas(
+        plot.bottom + 2 * LINE + 14, max(plot.right + 2 * MARGIN, 330), figure.title
+    )
+    index, ink, tint, label = highlighted(figure, trace)
+    Box(plot.top, plot.left + index * figure.slot, plot.height, figure.slot).of(canvas)[:] = tint
+    zero = int(value_rows(np.zeros(1), axis)[0])
+    draw_bar_axis(canvas, plot, axis, zero)
+    label_units(canvas, plot, figure, (index, ink, label))
+
+    rows = np.arange(PLOT_HEIGHT)[None, :, None]
+    ends = value_rows(values, axis)[:, None, :]  # (K, 1, n)
+    filled = (rows >= np.minimum(ends, zero)) & (rows <= np.maximum(ends, zero))
+    slot = np.arange(units * figure.slot) % figure.slot
+    solid = (slot >= 1) & (slot < figure.slot - 1)  # a pixel of white between bars
+    colours = axis.indices(values)[:, None, :].repeat(figure.slot, axis=2)
+    frames = frames_from(canvas, len(values))
+    region = plot.of(frames)
+    region[:] = np.where(filled.repeat(figure.slot, axis=2) & solid, colours, region)
+    if axis.low < 0:
+        region[:, zero] = GREY + GREYS // 2  # the zero line stays visible through the bars
+    second = probe_lines(trace) if figure.stage != "relu3" else [""] * len(values)
+    add_status(frames, trace, second)
+    arrays = {
+        **steps_arrays(trace),
+        "values": values,
+        "axis_low": np.float64(axis.low),
+        "axis_high": np.float64(axis.high),
+        "highlight": np.int64(index),
+        "probe_label": np.int64(trace.probe_label),
+    }
+    return Animation(figure.stem, frames, build_palette(axis.cmap), (plot,), arrays)
+
+
+def draw_bar_axis(canvas: np.ndarray, plot: Box, axis: Scale, zero: int) -> None:
+    """A left axis line with the real values at its ends (and at zero)."""
+    Box(plot.top, plot.left - 3, plot.height, 1).of(canvas)[:] = BLACK
+    ticks = {0: axis.high, PLOT_HEIGHT - 1: axis.low}
+    if axis.low < 0:
+        ticks[zero] = 0.0
+    for row, value in ticks.items():
+        Box(plot.top + row, plot.left - 7, 1, 4).of(canvas)[:] = BLACK
+        put_text(
+            canvas,
+            plot.top + row - TEXT // 2 - 1,
+            plot.left - 9,
+            format_value(value),
+            align="right",
+        )
+    if axis.low < 0:
+        Box(plot.top + zero, plot.left, 1, plot.width).of(canvas)[:] = GREY + GREYS // 2
+
+
+def label_units(
+    canvas: np.ndarray, plot: Box, figure: VectorFigure, mark: tuple[int, int, str]
+) -> None:
+    """Unit indices under the bars (every 8th when there are many), the highlight in colour."""
+    index, ink, label = mark
+    units = plot.width // figure.slot
+    every = 1 if units <= 16 else 8
+    top = plot.bottom + 3
+    for unit in range(0, units, every):
+        if unit != index:
+            centre = plot.left + unit * figure.slot + figure.slot // 2
+            put_text(canvas, top, centre, str(unit), SMALL, align="centre")
+    centre = plot.left + index * figure.slot + figure.slot // 2
+    if every == 1:
+        put_text(canvas, top, centre, str(index), SMALL, ink, align="centre")
+    label_left = min(max(centre - 20, MARGIN), canvas.shape[1] - MARGIN - 200)
+    put_text(canvas, top + LINE, label_left, f"\u25b2 {label}" if every > 1 else label, SMALL, ink)
+    Box(plot.bottom, centre, 3, 1).of(canvas)[:] = ink
+
+
+def all_animations(cfg: Config, trace: Trace) -> list[Animation]:
+    return [
+        kernel_animation(trace),
+        *(map_animation(figure, cfg, trace) for figure in MAP_FIGURES),
+        *(vector_animation(figure, trace) for figure in VECTOR_FIGURES),
+    ]

@@ -1,0 +1,250 @@
+"""Static charts drawn with matplotlib, each in a light and a dark variant.
+
+Every chart is drawn from default rc settings plus one theme, so nothing set
+for one figure leaks into the next, and saved without a Software stamp so the
+PNG bytes depend only on the data.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from cycler import cycler
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+
+from generator.config import Config
+from generator.data import Dataset, cell_edges
+from generator.trace import Trace
+
+
+@dataclass(frozen=True)
+class Theme:
+    suffix: str  # appended to the stem: "" or ".dark"
+    background: str
+    foreground: str
+    lines: tuple[str, str, str]
+    overlay: str  # the dotted grid drawn over the samples
+    cmap: str  # the confusion matrix
+
+    @property
+    def rc(self) -> dict[str, Any]:
+        return {
+            "figure.facecolor": self.background,
+            "axes.facecolor": self.background,
+            "savefig.facecolor": self.background,
+            "text.color": self.foreground,
+            "axes.labelcolor": self.foreground,
+            "axes.edgecolor": self.foreground,
+            "xtick.color": self.foreground,
+            "ytick.color": self.foreground,
+            "legend.frameon": False,
+            "axes.prop_cycle": cycler(color=list(self.lines)),
+            "font.size": 10,
+        }
+
+
+# Backgrounds match the site: Material's white page and its "slate" dark scheme.
+LIGHT = Theme("", "#ffffff", "#212121", ("#3f51b5", "#e65100", "#2e7d32"), "#d50000", "Blues")
+DARK = Theme(".dark", "#1e2029", "#e2e4e9", ("#8c9eff", "#ffab40", "#81c784"), "#ff5252", "Blues_r")
+THEMES = (LIGHT, DARK)
+
+
+@dataclass(frozen=True)
+class Chart:
+    stem: str
+    draw: Callable[[Theme], Figure]
+    arrays: dict[str, np.ndarray]  # the data behind the chart, saved as <stem>.npz
+
+
+def chart_png(chart: Chart, theme: Theme) -> bytes:
+    matplotlib.rcdefaults()
+    with matplotlib.rc_context(theme.rc):
+        figure = chart.draw(theme)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+# --- samples ----------------------------------------------------------------------------------
+
+GAP = 4  # px between samples in a sheet
+
+
+def samples_per_cell(labels: np.ndarray, classes: int, per_cell: int) -> np.ndarray:
+    """(per_cell, classes) indices of the first samples of each cell, -1 where there are none."""
+    chosen = np.full((per_cell, classes), -1, dtype=np.int64)
+    for cell in range(classes):
+        found = np.flatnonzero(labels == cell)[:per_cell]
+        chosen[: len(found), cell] = found
+    return chosen
+
+
+def montage(images: np.ndarray) -> np.ndarray:
+    """(R, C, S, S) images as one (R*(S+GAP)-GAP, ...) array, NaN in the gaps."""
+    rows, columns, size, _ = images.shape
+    sheet = np.full((rows * (size + GAP) - GAP, columns * (size + GAP) - GAP), np.nan)
+    for r in range(rows):
+        for c in range(columns):
+            top, left = r * (size + GAP), c * (size + GAP)
+            sheet[top : top + size, left : left + size] = images[r, c]
+    return sheet
+
+
+def draw_sheet(ax: plt.Axes, images: np.ndarray, theme: Theme) -> None:
+    cmap = matplotlib.colormaps["gray"].with_extremes(bad=theme.background)
+    ax.imshow(montage(images), cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    ax.set_axis_off()
+
+
+def grid_overlay(
+    ax: plt.Axes, shape: tuple[int, int], size: int, edges: np.ndarray, colour: str
+) -> None:
+    """Dotted cell borders over every sample: drawn on the chart, never in the data."""
+    segments = []
+    for r in range(shape[0]):
+        for c in range(shape[1]):
+            top, left = r * (size + GAP) - 0.5, c * (size + GAP) - 0.5
+            for edge in edges[1:-1]:
+                segments.append([(left, top + edge), (left + size, top + edge)])
+                segments.append([(left + edge, top), (left + edge, top + size)])
+    ax.add_collection(LineCollection(segments, colors=colour, linestyles=":", linewidths=1.2))
+
+
+def column_labels(ax: plt.Axes, columns: int, size: int, labels: list[str]) -> None:
+    for c, label in enumerate(labels[:columns]):
+        ax.text(c * (size + GAP) + size / 2 - 0.5, -3, label, ha="center", va="bottom", fontsize=9)
+
+
+def contact_sheet(cfg: Config, data: Dataset) -> Chart:
+    split, classes = data.test, cfg.data.grid**2
+    chosen = samples_per_cell(split.labels, classes, per_cell=2)
+    images = np.where(chosen[..., None, None] >= 0, split.clean[chosen], np.nan)
+
+    def draw(theme: Theme) -> Figure:
+        figure, ax = plt.subplots(figsize=(classes * 0.85, 2.3))
+        draw_sheet(ax, images, theme)
+        grid_overlay(ax, chosen.shape, cfg.data.image_size, cell_edges(cfg.data), theme.overlay)
+        column_labels(ax, classes, cfg.data.image_size, [f"label {c}" for c in range(classes)])
+        figure.tight_layout(pad=0.3)
+        return figure
+
+    arrays = {"indices": chosen, "images": images, "cell_edges": cell_edges(cfg.data)}
+    return Chart("contact_sheet", draw, arrays)
+
+
+def noisy_preview(cfg: Config, data: Dataset) -> Chart:
+    """One sample per cell as the model sees it, and the same sample without noise below."""
+    split, classes = data.test, cfg.data.grid**2
+    chosen = samples_per_cell(split.labels, classes, per_cell=1)[0]
+    present = chosen >= 0
+    pairs = np.full((2, classes, cfg.data.image_size, cfg.data.image_size), np.nan)
+    pairs[0, present], pairs[1, present] = (
+        split.images[chosen[present]],
+        split.clean[chosen[present]],
+    )
+
+    def draw(theme: Theme) -> Figure:
+        figure, ax = plt.subplots(figsize=(classes * 0.85 + 0.9, 2.3))
+        draw_sheet(ax, pairs, theme)
+        column_labels(ax, classes, cfg.data.image_size, [f"label {c}" for c in range(classes)])
+        size = cfg.data.image_size
+        for row, name in enumerate(("with noise", "without noise")):
+            ax.text(-3, row * (size + GAP) + size / 2, name, ha="right", va="center", fontsize=9)
+        figure.tight_layout(pad=0.3)
+        return figure
+
+    arrays = {
+        "indices": chosen,
+        "noisy": pairs[0],
+        "clean": pairs[1],
+        "noise_std": np.float64(cfg.data.noise),
+    }
+    return Chart("noisy_dataset_preview", draw, arrays)
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+def mark_snapshots(ax: plt.Axes, steps: np.ndarray, colour: str) -> None:
+    """A short tick at the foot of the axes for every recorded snapshot."""
+    ax.vlines(steps, 0, 0.04, transform=ax.get_xaxis_transform(), colors=colour, linewidth=0.8)
+
+
+def training_curves(trace: Trace) -> Chart:
+    steps = trace.steps
+
+    def draw(theme: Theme) -> Figure:
+        figure, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9, 3.4))
+        loss_ax.plot(steps[1:], trace.batch_loss[1:], label="training batch", alpha=0.7)
+        loss_ax.plot(steps, trace.test_loss, label="test set")
+        loss_ax.plot(steps, trace.probe_loss, label="probe image", linewidth=1)
+        loss_ax.set_yscale("log")
+        loss_ax.set_ylabel("cross-entropy loss (log scale)")
+        acc_ax.plot(steps[1:], trace.batch_acc[1:], label="training batch", alpha=0.7)
+        acc_ax.plot(steps, trace.test_acc, label="test set")
+        acc_ax.set_ylim(0, 1.02)
+        acc_ax.set_ylabel("accuracy")
+        for ax in (loss_ax, acc_ax):
+            ax.set_xlabel("training step (ticks: snapshots)")
+            mark_snapshots(ax, steps, theme.foreground)
+            ax.legend(fontsize=8)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+        figure.tight_layout()
+        return figure
+
+    arrays = {
+        "steps": steps,
+        "epochs": trace.epochs,
+        "batch_loss": trace.batch_loss,
+        "batch_acc": trace.batch_acc,
+        "test_loss": trace.test_loss,
+        "test_acc": trace.test_acc,
+        "probe_loss": trace.probe_loss,
+    }
+    return Chart("training_curves", draw, arrays)
+
+
+def confusion_matrix(trace: Trace) -> Chart:
+    classes = trace.stages["probs"].shape[1]
+    counts = np.bincount(
+        trace.test_labels * classes + trace.test_pred, minlength=classes * classes
+    ).reshape(classes, classes)
+
+    def draw(theme: Theme) -> Figure:
+        figure, ax = plt.subplots(figsize=(4.4, 3.9))
+        ax.imshow(counts, cmap=theme.cmap, interpolation="nearest")
+        bright = counts > counts.max() / 2
+        for (true, pred), count in np.ndenumerate(counts):
+            # The colormap runs from the page colour to a strong one: invert text on strong cells.
+            colour = theme.background if bright[true, pred] else theme.foreground
+            ax.text(pred, true, str(count), ha="center", va="center", fontsize=8, color=colour)
+        ax.set_xticks(range(classes))
+        ax.set_yticks(range(classes))
+        ax.set_xlabel("predicted cell")
+        ax.set_ylabel("true cell")
+        ax.set_title(f"final model, {counts.sum()} test images", fontsize=10)
+        figure.tight_layout()
+        return figure
+
+    arrays = {"counts": counts, "test_pred": trace.test_pred, "test_labels": trace.test_labels}
+    return Chart("confusion_matrix", draw, arrays)
+
+
+def all_charts(cfg: Config, data: Dataset, trace: Trace) -> list[Chart]:
+    return [
+        contact_sheet(cfg, data),
+        noisy_preview(cfg, data),
+        training_curves(trace),
+        confusion_matrix(trace),
+    ]

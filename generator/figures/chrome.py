@@ -1,0 +1,173 @@
+"""Drawing on a palette-index canvas: text, boxes, tiles, colour bars, progress bars.
+
+A canvas is a 2-D uint8 array of palette indices on a white background.
+Text is rasterised by Pillow (one small image per string, about 0.1 ms) in the
+font matplotlib ships, and its anti-aliasing mapped onto the grey ramp.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from generator.figures.palette import BLACK, GREYS, LEVELS, PROGRESS, WHITE, Scale
+
+FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+TEXT = 11  # px, the default text size
+SMALL = 9  # px, channel and unit labels
+LINE = 15  # px between text lines
+
+
+@dataclass(frozen=True)
+class Box:
+    top: int
+    left: int
+    height: int
+    width: int
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    def of(self, image: np.ndarray) -> np.ndarray:
+        """The view of an image (or the last two axes of a stack) inside the box."""
+        return image[..., self.top : self.bottom, self.left : self.right]
+
+
+def blank(height: int, width: int) -> np.ndarray:
+    return np.full((height, width), WHITE, dtype=np.uint8)
+
+
+@cache
+def font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT_FILE), size)
+
+
+def text_mask(string: str, size: int) -> np.ndarray:
+    """(h, w) coverage 0..255 of a line of text, h = the font's full line height."""
+    face = font(size)
+    ascent, descent = face.getmetrics()
+    width = max(1, int(np.ceil(face.getlength(string))))
+    image = Image.new("L", (width, ascent + descent))
+    ImageDraw.Draw(image).text((0, 0), string, font=face, fill=255)
+    return np.asarray(image)
+
+
+def put_text(
+    canvas: np.ndarray,
+    top: int,
+    x: int,
+    string: str,
+    size: int = TEXT,
+    ink: int | None = None,
+    align: str = "left",
+) -> int:
+    """Draw text on a white area; x is its left, centre or right edge. Returns the width.
+
+    Black ink keeps Pillow's anti-aliasing as greys; coloured ink is drawn solid
+    where the glyph covers at least half a pixel.
+    """
+    mask = text_mask(string, size)
+    height, width = mask.shape
+    left = {"left": x, "centre": x - width // 2, "right": x - width}[align]
+    region = Box(top, left, height, width).of(canvas)
+    if ink is None:
+        shade = (WHITE - np.round(mask / 255 * (GREYS - 1))).astype(np.uint8)
+        np.copyto(region, shade, where=mask > 0)
+    else:
+        region[mask >= 128] = ink
+    return width
+
+
+def outline(canvas: np.ndarray, box: Box, colour: int, thickness: int = 1) -> None:
+    """A rectangle drawn just outside the box."""
+    t = thickness
+    outer = Box(box.top - t, box.left - t, box.height + 2 * t, box.width + 2 * t)
+    region = outer.of(canvas)
+    region[:t] = colour
+    region[-t:] = colour
+    region[:, :t] = colour
+    region[:, -t:] = colour
+
+
+def upscale(image: np.ndarray, factor: int) -> np.ndarray:
+    """Integer nearest-neighbour upscaling of the last two axes: no blur, exact blocks."""
+    return image.repeat(factor, axis=-2).repeat(factor, axis=-1)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Tiles of equal size in rows, each with a small label line above it."""
+
+    top: int
+    left: int
+    count: int
+    columns: int
+    tile_height: int
+    tile_width: int
+    gap: int = 4
+
+    @property
+    def rows(self) -> int:
+        return -(-self.count // self.columns)
+
+    @property
+    def cell_height(self) -> int:
+        return SMALL + 3 + self.tile_height + self.gap
+
+    def tile(self, k: int) -> Box:
+        row, column = divmod(k, self.columns)
+        top = self.top + row * self.cell_height + SMALL + 3
+        left = self.left + column * (self.tile_width + self.gap)
+        return Box(top, left, self.tile_height, self.tile_width)
+
+    @property
+    def box(self) -> Box:
+        width = self.columns * (self.tile_width + self.gap) - self.gap
+        return Box(self.top, self.left, self.rows * self.cell_height - self.gap, width)
+
+    def label(self, canvas: np.ndarray, prefix: str = "") -> None:
+        for k in range(self.count):
+            tile = self.tile(k)
+            put_text(canvas, tile.top - SMALL - 3, tile.left, f"{prefix}{k}", SMALL)
+
+    def paste(self, frames: np.ndarray, tiles: np.ndarray) -> None:
+        """tiles (K, count, h, w) into frames (K, H, W), every frame at once."""
+        for k in range(self.count):
+            self.tile(k).of(frames)[:] = tiles[:, k]
+
+
+def format_value(value: float) -> str:
+    return f"{value:.3g}".replace("-", "\u2212")
+
+
+def colour_bar(canvas: np.ndarray, box: Box, scale: Scale, label: str) -> None:
+    """A vertical bar of every colour level, high at the top, with the real values."""
+    rows = np.arange(box.height)
+    levels = np.round((1 - rows / (box.height - 1)) * (LEVELS - 1)).astype(np.uint8)
+    box.of(canvas)[:] = levels[:, None]
+    outline(canvas, box, BLACK)
+    x = box.right + 4
+    ends = ("\u2265 ", "\u2264 ") if scale.clipped else ("", "")
+    half = TEXT // 2 + 1
+    put_text(canvas, box.top - half, x, ends[0] + format_value(scale.high))
+    put_text(canvas, box.bottom - half - 2, x, ends[1] + format_value(scale.low))
+    if scale.low < 0:
+        put_text(canvas, box.top + box.height // 2 - half, x, "0")
+    put_text(canvas, box.bottom + 6, box.left, label, SMALL)
+
+
+def fill_progress(frames: np.ndarray, box: Box, fractions: np.ndarray) -> None:
+    """Fill each frame's progress bar (outlined on the static canvas) to its share."""
+    filled = np.round(fractions * box.width).astype(int)
+    inside = np.arange(box.width)[None, :] < filled[:, None]  # (K, width)
+    box.of(frames)[:] = np.where(inside[:, None, :], PROGRESS, WHITE).astype(np.uint8)

@@ -34,6 +34,7 @@ from generator.figures.palette import (
     GREYS,
     HIGHLIGHT,
     HIGHLIGHT_TINT,
+    LEVELS,
     STANDOUT,
     STANDOUT_TINT,
     Scale,
@@ -43,9 +44,10 @@ from generator.figures.palette import (
 from generator.trace import Trace
 
 MARGIN = 10
-PROGRESS_TOP = 24
-STATUS_TOP = 33
-HEADER = STATUS_TOP + 2 * LINE + 8  # title, progress bar and two status lines
+HEADER = 26  # the title
+# The per-frame status sits right under the data, so that each delta frame's bounding
+# box (the part a GIF frame stores) spans only what changes, not the title too.
+FOOTER = 8 + 4 + 6 + 2 * LINE + 2  # gap, progress bar, gap, two status lines
 PROBE_FACTOR = 3
 VISIBLE = 1.0  # grey levels of 255: the smallest mean change a reader can see
 
@@ -54,7 +56,7 @@ VISIBLE = 1.0  # grey levels of 255: the smallest mean change a reader can see
 class Animation:
     stem: str
     frames: np.ndarray  # (K, H, W) uint8 palette indices
-    palette: np.ndarray  # (256, 3) uint8, the same for every frame
+    palette: np.ndarray  # (SIZE, 3) uint8, the same for every frame
     data_boxes: tuple[Box, ...]  # where the recorded values are drawn
     arrays: dict[str, np.ndarray]  # the data behind the figure, saved as <stem>.npz
 
@@ -78,15 +80,17 @@ def changing_windows(change: np.ndarray, window: int = 4, needed: int = 3) -> np
 # --- shared frame parts -------------------------------------------------------------------
 
 
-def start_canvas(height: int, width: int, title: str) -> np.ndarray:
-    canvas = blank(height, width)
+def start_canvas(panels_bottom: int, width: int, title: str) -> np.ndarray:
+    """A white canvas with the title above the panels and the status footer below them."""
+    canvas = blank(panels_bottom + FOOTER, width)
     put_text(canvas, 6, MARGIN, title, TEXT + 1)
-    outline(canvas, progress_box(width), BLACK)
+    outline(canvas, progress_box(canvas.shape), BLACK)
     return canvas
 
 
-def progress_box(width: int) -> Box:
-    return Box(PROGRESS_TOP, MARGIN, 4, width - 2 * MARGIN)
+def progress_box(shape: tuple[int, ...]) -> Box:
+    height, width = shape[-2:]
+    return Box(height - FOOTER + 8, MARGIN, 4, width - 2 * MARGIN)
 
 
 def frames_from(canvas: np.ndarray, count: int) -> np.ndarray:
@@ -96,12 +100,14 @@ def frames_from(canvas: np.ndarray, count: int) -> np.ndarray:
 def add_status(frames: np.ndarray, trace: Trace, second_lines: list[str]) -> None:
     """Progress bar, step and epoch on every frame, then one animation-specific line."""
     total = int(trace.steps[-1])
-    fill_progress(frames, progress_box(frames.shape[2]), trace.steps / total)
+    progress = progress_box(frames.shape)
+    fill_progress(frames, progress, trace.steps / total)
+    top = progress.bottom + 6
     for frame, step, epoch, line in zip(
         frames, trace.steps, trace.epochs, second_lines, strict=True
     ):
-        put_text(frame, STATUS_TOP, MARGIN, f"step {step} of {total} \u00b7 epoch {epoch:.2f}")
-        put_text(frame, STATUS_TOP + LINE, MARGIN, line)
+        put_text(frame, top, MARGIN, f"step {step} of {total} \u00b7 epoch {epoch:.2f}")
+        put_text(frame, top + LINE, MARGIN, line)
 
 
 def probe_lines(trace: Trace) -> list[str]:
@@ -134,7 +140,7 @@ MAP_FIGURES = (
     MapFigure("conv1_fmap_evolution", "conv1", "Conv1 output for the probe, before ReLU", True, 2),
     MapFigure("pool1_fmap_evolution", "pool1", "MaxPool1 output (after ReLU)", False, 3),
     MapFigure("conv2_fmap_evolution", "conv2", "Conv2 output for the probe, before ReLU", True, 3),
-    MapFigure("pool2_fmap_evolution", "pool2", "MaxPool2 output (after ReLU)", False, 5),
+    MapFigure("pool2_fmap_evolution", "pool2", "MaxPool2 output (after ReLU)", False, 4),
 )
 
 
@@ -214,9 +220,8 @@ def kernel_animation(trace: Trace) -> Animation:
     for grid, (_, subtitle, scale) in zip(grids, panels, strict=True):
         put_text(canvas, grid.top - LINE, MARGIN, subtitle)
         grid.label(canvas)
-        colour_bar(
-            canvas, Box(grid.top + SMALL + 3, grid.box.right + 14, size * 2 // 1, 10), scale, ""
-        )
+        bar = Box(grid.top + SMALL + 3, grid.box.right + 14, grid.box.height - SMALL - 3, 10)
+        colour_bar(canvas, bar, scale, "")
     frames = frames_from(canvas, len(weights))
     for grid, (values, _, scale) in zip(grids, panels, strict=True):
         grid.paste(frames, upscale(scale.indices(values), KERNEL_FACTOR))
@@ -254,10 +259,10 @@ class VectorFigure:
 
 VECTOR_FIGURES = (
     VectorFigure("fc1_fmap_evolution", "relu3", "FC1 output after ReLU (64 units)", False, 7),
-    VectorFigure("logits_fmap_evolution", "logits", "Logits: FC2 output, before softmax", True, 36),
-    VectorFigure("probs_fmap_evolution", "probs", "Softmax probabilities", False, 36),
+    VectorFigure("logits_fmap_evolution", "logits", "Logits: FC2 output, before softmax", True, 32),
+    VectorFigure("probs_fmap_evolution", "probs", "Softmax probabilities", False, 32),
 )
-PLOT_HEIGHT = 150
+PLOT_HEIGHT = 128
 AXIS_WIDTH = 52
 
 
@@ -273,6 +278,16 @@ def bar_axis(figure: VectorFigure, values: np.ndarray) -> Scale:
     if figure.stage == "probs":
         return Scale(0.0, 1.0, clipped=False)  # probabilities have a natural fixed axis
     return Scale.fit(values, figure.signed, clip=False)
+
+
+def bar_colours(values: np.ndarray, axis: Scale) -> np.ndarray:
+    """One colormap colour per sign: the bar's height, on the fixed axis, carries the value.
+
+    (Recolouring a bar at every small change would only cost bytes.)
+    """
+    if axis.low < 0:
+        return np.where(values < 0, round(0.15 * (LEVELS - 1)), round(0.85 * (LEVELS - 1)))
+    return np.full(values.shape, round(0.6 * (LEVELS - 1)))
 
 
 def value_rows(values: np.ndarray, axis: Scale) -> np.ndarray:
@@ -300,7 +315,7 @@ def vector_animation(figure: VectorFigure, trace: Trace) -> Animation:
     filled = (rows >= np.minimum(ends, zero)) & (rows <= np.maximum(ends, zero))
     slot = np.arange(units * figure.slot) % figure.slot
     solid = (slot >= 1) & (slot < figure.slot - 1)  # a pixel of white between bars
-    colours = axis.indices(values)[:, None, :].repeat(figure.slot, axis=2)
+    colours = bar_colours(values, axis)[:, None, :].repeat(figure.slot, axis=2)
     frames = frames_from(canvas, len(values))
     region = plot.of(frames)
     region[:] = np.where(filled.repeat(figure.slot, axis=2) & solid, colours, region)

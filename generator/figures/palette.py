@@ -1,4 +1,4 @@
-"""One fixed 256-colour palette per animation, and the value-to-colour scale.
+"""One fixed 64-colour palette per animation, and the value-to-colour scale.
 
 Every animation frame is an array of indices into this palette. The first
 LEVELS entries are the colormap, sampled in equal steps; then a grey ramp
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import matplotlib
 import numpy as np
 
-LEVELS = 33  # odd, so that zero sits exactly on the middle colour of a diverging map
+LEVELS = 25  # odd, so that zero sits exactly on the middle colour of a diverging map
 GREYS = 32
 GREY = LEVELS  # first grey (black); GREY + GREYS - 1 is white
 WHITE = GREY + GREYS - 1
@@ -24,7 +24,8 @@ HIGHLIGHT_TINT = HIGHLIGHT + 1  # behind a highlighted bar
 STANDOUT = HIGHLIGHT + 2  # the standout FC1 unit
 STANDOUT_TINT = HIGHLIGHT + 3
 PROGRESS = HIGHLIGHT + 4
-TRANSPARENT = 255  # unchanged pixels of a delta frame; never drawn
+TRANSPARENT = 63  # unchanged pixels of a delta frame; never drawn
+SIZE = 64  # entries: a 6-bit GIF palette, which also shortens the LZW codes
 
 CHROME_COLOURS = {
     HIGHLIGHT: (230, 97, 1),
@@ -41,13 +42,19 @@ CLIP_PERCENTILE = 99.5  # a few extreme values must not wash out every other col
 
 
 def build_palette(cmap: str) -> np.ndarray:
-    """(256, 3) uint8: colormap levels, grey ramp, chrome colours."""
-    colours = np.zeros((256, 3), dtype=np.uint8)
+    """(SIZE, 3) uint8: colormap levels, grey ramp, chrome colours."""
+    colours = np.zeros((SIZE, 3), dtype=np.uint8)
     sampled = matplotlib.colormaps[cmap](np.linspace(0, 1, LEVELS))[:, :3]
     colours[:LEVELS] = np.round(sampled * 255).astype(np.uint8)
     colours[GREY : GREY + GREYS] = np.round(np.linspace(0, 255, GREYS))[:, None].astype(np.uint8)
     for index, rgb in CHROME_COLOURS.items():
         colours[index] = rgb
+    unused = np.arange(PROGRESS + 1, TRANSPARENT)
+    colours[unused] = np.stack([unused, unused, np.ones_like(unused)], axis=1)
+    # Pillow matches palette entries by colour when it writes the GIF: every entry must be
+    # distinct, or it would move pixels to another index of the same colour.
+    if len(np.unique(colours, axis=0)) != len(colours):
+        raise ValueError(f"palette of {cmap} has repeated colours")
     return colours
 
 

@@ -1,0 +1,236 @@
+"""Figures: one frame per snapshot, fixed colour scales, exact pixels, same bytes twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from generator.config import Config, build_config
+from generator.data import Dataset, make_dataset
+from generator.figures import MODULES, animations, charts, datafiles, render_figures
+from generator.figures.animations import Animation, changing_windows
+from generator.figures.chrome import upscale
+from generator.figures.palette import Scale
+from generator.files import read_npz
+from generator.trace import Trace
+
+ANIMATIONS = [
+    "conv1_filters_evolution", "conv1_fmap_evolution", "pool1_fmap_evolution",
+    "conv2_fmap_evolution", "pool2_fmap_evolution", "fc1_fmap_evolution",
+    "logits_fmap_evolution", "probs_fmap_evolution",
+]  # fmt: skip
+CHARTS = ["contact_sheet", "noisy_dataset_preview", "training_curves", "confusion_matrix"]
+GIF_BUDGET = 1_500_000  # bytes, every animation on the page together
+
+
+@dataclass(frozen=True)
+class Run:
+    cfg: Config
+    data: Dataset
+    trace: Trace
+    animations: dict[str, Animation]
+
+
+def load_run(project, preset: str) -> Run:
+    cfg = build_config({}, preset)
+    (trace_file,) = (project.root / ".cache").glob("train-*/trace.npz")
+    trace = Trace.from_arrays(read_npz(trace_file))
+    built = {a.stem: a for a in animations.all_animations(cfg, trace)}
+    return Run(cfg, make_dataset(cfg.data), trace, built)
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tiny_project) -> Run:
+    return load_run(tiny_project, "tiny")
+
+
+def gif_frames(path: Path) -> list[np.ndarray]:
+    """Every frame as the browser shows it: deltas composited, (H, W, 3) RGB."""
+    with Image.open(path) as image:
+        frames = []
+        for k in range(image.n_frames):
+            image.seek(k)
+            frames.append(np.asarray(image.convert("RGB")))
+        return frames
+
+
+def test_every_figure_and_its_data_is_written(tiny_project):
+    names = {p.name for p in tiny_project.generated.iterdir()}
+    for stem in ANIMATIONS:
+        assert {f"{stem}.gif", f"{stem}.poster.png", f"{stem}.npz"} <= names, stem
+    for stem in CHARTS:
+        assert {f"{stem}.png", f"{stem}.dark.png", f"{stem}.npz"} <= names, stem
+    assert "figure-data.md" in names
+
+
+def test_rendering_twice_gives_the_same_bytes(tiny_run, tiny_project, tmp_path):
+    first = render_figures(tiny_run.cfg, tiny_run.data, tiny_run.trace, tmp_path / "a")
+    second = render_figures(tiny_run.cfg, tiny_run.data, tiny_run.trace, tmp_path / "b")
+    assert first == second
+    for name in first:
+        content = (tmp_path / "a" / name).read_bytes()
+        assert content == (tmp_path / "b" / name).read_bytes(), name
+        # ...and the same as the build's, rendered in another process.
+        assert content == (tiny_project.generated / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("project", ["tiny_project", "default_project"])
+def test_one_frame_per_snapshot_looping_with_a_long_last_frame(project, request):
+    built = request.getfixturevalue(project)
+    snapshots = built.facts["run"]["snapshots"]
+    for stem in ANIMATIONS:
+        with Image.open(built.generated / f"{stem}.gif") as image:
+            assert image.n_frames == snapshots, stem
+            assert image.info["loop"] == 0
+            durations = []
+            for k in range(image.n_frames):
+                image.seek(k)
+                durations.append(image.info["duration"])
+        assert durations[-1] > max(durations[:-1]), stem
+
+
+def local_colour_tables(data: bytes) -> int:
+    """How many frames of a GIF carry their own palette instead of the global one."""
+    packed = data[10]
+    position = 13 + (3 * 2 ** ((packed & 7) + 1) if packed & 0x80 else 0)
+    count = 0
+    while data[position] != 0x3B:  # trailer
+        if data[position] == 0x21:  # extension: label, then sub-blocks
+            position += 2
+        else:  # image descriptor, maybe a local table, then the LZW code size
+            flags = data[position + 9]
+            count += bool(flags & 0x80)
+            position += 10 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0) + 1
+        while data[position]:
+            position += data[position] + 1
+        position += 1
+    return count
+
+
+def test_every_frame_uses_the_one_global_palette(tiny_project):
+    for stem in ANIMATIONS:
+        data = (tiny_project.generated / f"{stem}.gif").read_bytes()
+        assert data[10] & 0x80, stem
+        assert local_colour_tables(data) == 0, stem
+
+
+def saved_scale(arrays: dict[str, np.ndarray], prefix: str = "scale") -> Scale:
+    return Scale(float(arrays[f"{prefix}_low"]), float(arrays[f"{prefix}_high"]), clipped=False)
+
+
+def test_the_value_to_colour_mapping_is_the_same_in_every_frame(tiny_run):
+    """Each map tile equals its values through the animation's one saved scale."""
+    for stem in ("conv1_fmap_evolution", "pool1_fmap_evolution", "conv2_fmap_evolution"):
+        animation = tiny_run.animations[stem]
+        values = animation.arrays["values"]  # (K, C, h, w)
+        scale = saved_scale(animation.arrays)
+        factor = animation.data_boxes[0].height // values.shape[-2]
+        for channel, box in enumerate(animation.data_boxes):
+            expected = upscale(scale.indices(values[:, channel]), factor)
+            assert np.array_equal(box.of(animation.frames), expected), (stem, channel)
+
+
+@pytest.mark.parametrize(
+    ("stem", "key", "prefix"),
+    [("conv2_fmap_evolution", "values", "scale"), ("pool2_fmap_evolution", "values", "scale"),
+     ("conv1_filters_evolution", "weights", "weight_scale")],
+)  # fmt: skip
+def test_gif_pixels_are_exact_blocks_of_the_value_colour(tiny_run, tiny_project, stem, key, prefix):
+    """In the decoded GIF, each value is a factor x factor block of its palette colour."""
+    animation = tiny_run.animations[stem]
+    values, scale = animation.arrays[key], saved_scale(animation.arrays, prefix)
+    factor = animation.data_boxes[0].height // values.shape[-2]
+    assert factor > 1
+    decoded = gif_frames(tiny_project.generated / f"{stem}.gif")
+    for k in (0, len(decoded) // 2, len(decoded) - 1):
+        for channel in range(values.shape[1]):
+            box = animation.data_boxes[channel]
+            colours = animation.palette[upscale(scale.indices(values[k, channel]), factor)]
+            tile = decoded[k][box.top : box.bottom, box.left : box.right]
+            assert np.array_equal(tile, colours), (stem, k, channel)
+
+
+def test_the_poster_is_the_last_frame(tiny_project):
+    for stem in ANIMATIONS:
+        last = gif_frames(tiny_project.generated / f"{stem}.gif")[-1]
+        with Image.open(tiny_project.generated / f"{stem}.poster.png") as poster:
+            assert np.array_equal(np.asarray(poster.convert("RGB")), last), stem
+
+
+def test_charts_come_light_and_dark_without_a_software_stamp(tiny_project):
+    for stem in CHARTS:
+        light = (tiny_project.generated / f"{stem}.png").read_bytes()
+        dark = (tiny_project.generated / f"{stem}.dark.png").read_bytes()
+        assert light != dark
+        assert b"Software" not in light and b"matplotlib" not in light.lower()
+
+
+def test_figure_data_readme_names_every_key(tiny_project):
+    readme = (tiny_project.generated / "figure-data.md").read_text(encoding="utf-8")
+    for stem in ANIMATIONS + CHARTS:
+        arrays = read_npz(tiny_project.generated / f"{stem}.npz")
+        section = readme.split(f"## {stem}.npz", 1)[1].split("\n## ", 1)[0]
+        for key in arrays:
+            assert f"`{key}`" in section, (stem, key)
+        if stem in ANIMATIONS or stem == "training_curves":
+            assert "steps" in arrays, stem
+
+
+def test_an_undescribed_key_stops_the_build():
+    with pytest.raises(KeyError):
+        datafiles.describe({"x": {"not_described": np.zeros(1)}})
+
+
+def test_the_cache_key_covers_every_module_of_the_package():
+    package = Path(animations.__file__).parent
+    assert {Path(m.__file__).name for m in MODULES} == {
+        p.name for p in package.glob("*.py") if p.name != "__init__.py"
+    }
+
+
+def test_charts_leave_matplotlib_settings_as_they_found_them(tiny_run):
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    chart = charts.training_curves(tiny_run.trace)
+    charts.chart_png(chart, charts.DARK)
+    assert matplotlib.rcParams["axes.facecolor"] == before["axes.facecolor"]
+
+
+# --- visible change between frames --------------------------------------------------------
+# Measured on the luminance (Rec. 601) of the palette colours, over the data panels only.
+
+TINY_HOLDS = {"conv2_fmap_evolution", "pool2_fmap_evolution", "fc1_fmap_evolution",
+              "logits_fmap_evolution"}  # fmt: skip
+SCHEDULE = "the snapshot schedule spends its early frames where the layer barely changes"
+
+
+KNOWN_SHORT = pytest.mark.xfail(strict=True, reason=SCHEDULE)
+
+
+@pytest.mark.parametrize(
+    "stem", [s if s in TINY_HOLDS else pytest.param(s, marks=KNOWN_SHORT) for s in ANIMATIONS]
+)
+def test_tiny_frames_change_visibly(tiny_run, stem):
+    assert changing_windows(tiny_run.animations[stem].visible_change()).all()
+
+
+@pytest.fixture(scope="module")
+def default_run(default_project) -> Run:
+    return load_run(default_project, "default")
+
+
+@KNOWN_SHORT
+@pytest.mark.parametrize("stem", ANIMATIONS)
+def test_default_frames_change_visibly(default_run, stem):
+    assert changing_windows(default_run.animations[stem].visible_change()).all()
+
+
+def test_default_animations_fit_the_page_budget(default_project):
+    sizes = [(default_project.generated / f"{s}.gif").stat().st_size for s in ANIMATIONS]
+    assert sum(sizes) <= GIF_BUDGET, sizes
+    assert default_project.facts["run"]["snapshots"] >= 40

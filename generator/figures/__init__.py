@@ -13,12 +13,16 @@ conv1_filters_evolution, under the kernels themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+import numpy as np
 
 from generator.config import Config
 from generator.data import Dataset
 from generator.figures import animations, charts, chrome, datafiles, gif, palette
-from generator.files import npz_bytes, write_bytes, write_text
+from generator.files import read_npz, write_bytes, write_npz, write_text
 from generator.trace import Trace
 
 # Every module of the package, so the build's cache key changes when any of them does.
@@ -27,18 +31,36 @@ MODULES = (animations, charts, chrome, datafiles, gif, palette)
 
 def render_figures(cfg: Config, data: Dataset, trace: Trace, out: Path) -> list[str]:
     """Write every figure and its data into `out`; return the file names."""
-    written, data_files = [], {}
-    for chart in charts.all_charts(cfg, data, trace):
-        for theme in charts.THEMES:
-            name = f"{chart.stem}{theme.suffix}.png"
-            write_bytes(out / name, charts.chart_png(chart, theme))
-            written.append(name)
-        data_files[chart.stem] = chart.arrays
-    for animation in animations.all_animations(cfg, trace):
-        written += gif.save_animation(out, animation)
-        data_files[animation.stem] = animation.arrays
-    for stem, arrays in data_files.items():
-        write_bytes(out / f"{stem}.npz", npz_bytes(arrays))
-        written.append(f"{stem}.npz")
-    write_text(out / "figure-data.md", datafiles.describe(data_files))
+    jobs = figure_jobs(cfg, data, trace)
+    written = [name for write in jobs.values() for name in write(out)]
+    # The README is read back from the written files, so it describes exactly what they hold.
+    saved = {stem: read_npz(out / f"{stem}.npz") for stem in jobs}
+    write_text(out / "figure-data.md", datafiles.describe(saved))
     return [*written, "figure-data.md"]
+
+
+def figure_jobs(cfg: Config, data: Dataset, trace: Trace) -> dict[str, Callable[[Path], list[str]]]:
+    """Figure stem -> a function that writes that figure's files into a folder."""
+    jobs = {
+        chart.stem: partial(write_chart, chart) for chart in charts.all_charts(cfg, data, trace)
+    }
+    for stem, build in animations.animation_builders(cfg, trace).items():
+        jobs[stem] = partial(write_animation, build)
+    return jobs
+
+
+def write_chart(chart: charts.Chart, out: Path) -> list[str]:
+    names = [f"{chart.stem}{theme.suffix}.png" for theme in charts.THEMES]
+    for name, theme in zip(names, charts.THEMES, strict=True):
+        write_bytes(out / name, charts.chart_png(chart, theme))
+    return [*names, write_data(out, chart.stem, chart.arrays)]
+
+
+def write_animation(build: Callable[[], animations.Animation], out: Path) -> list[str]:
+    animation = build()
+    return [*gif.save_animation(out, animation), write_data(out, animation.stem, animation.arrays)]
+
+
+def write_data(out: Path, stem: str, arrays: dict[str, np.ndarray]) -> str:
+    write_npz(out / f"{stem}.npz", arrays)
+    return f"{stem}.npz"

@@ -7,7 +7,9 @@ per-frame status (step, epoch, a progress bar, the probe's prediction and loss).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -373,9 +375,15 @@ def label_units(
     Box(plot.bottom, centre, 3, 1).of(canvas)[:] = ink
 
 
+def animation_builders(cfg: Config, trace: Trace) -> dict[str, Callable[[], Animation]]:
+    """Figure stem -> a function that builds that animation (each is built only when asked)."""
+    builders: dict[str, Callable[[], Animation]] = {
+        "conv1_filters_evolution": partial(kernel_animation, trace)
+    }
+    builders.update({f.stem: partial(map_animation, f, cfg, trace) for f in MAP_FIGURES})
+    builders.update({f.stem: partial(vector_animation, f, trace) for f in VECTOR_FIGURES})
+    return builders
+
+
 def all_animations(cfg: Config, trace: Trace) -> list[Animation]:
-    return [
-        kernel_animation(trace),
-        *(map_animation(figure, cfg, trace) for figure in MAP_FIGURES),
-        *(vector_animation(figure, trace) for figure in VECTOR_FIGURES),
-    ]
+    return [build() for build in animation_builders(cfg, trace).values()]

@@ -160,10 +160,12 @@ def colour_bar(canvas: np.ndarray, box: Box, scale: Scale, label: str) -> None:
     box.of(canvas)[:] = levels[:, None]
     outline(canvas, box, BLACK)
     x = box.right + 4
-    ends = ("\u2265 ", "\u2264 ") if scale.clipped else ("", "")
+    # Clipped ends say so; a sequential scale starts at zero and never clips below.
+    top = "\u2265 " if scale.clipped else ""
+    bottom = "\u2264 " if scale.clipped and scale.low < 0 else ""
     half = TEXT // 2 + 1
-    put_text(canvas, box.top - half, x, ends[0] + format_value(scale.high))
-    put_text(canvas, box.bottom - half - 2, x, ends[1] + format_value(scale.low))
+    put_text(canvas, box.top - half, x, top + format_value(scale.high))
+    put_text(canvas, box.bottom - half - 2, x, bottom + format_value(scale.low))
     if scale.low < 0:
         put_text(canvas, box.top + box.height // 2 - half, x, "0")
     put_text(canvas, box.bottom + 6, box.left, label, SMALL)

@@ -1,0 +1,57 @@
+"""Measure the figures of a built project: render time, bytes, frames, visible change.
+
+    python -m generator.figures.bench [--root .]
+
+Renders every figure from the project's trace (cached by its last build) into a temporary folder
+(nothing in the project changes) and prints one line per figure. Timings are
+for `make bench`, never for a test: the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from generator.config import build_config, load_config_file
+from generator.figures import animations, figure_jobs
+from generator.pipeline import Build, Paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path("."))
+    root = parser.parse_args().root
+    published = root / "docs" / "assets" / "generated" / "config.json"
+    if not published.is_file():
+        raise SystemExit(f"no {published}: build the project first (make site)")
+    cfg = build_config(load_config_file(published))
+    build = Build(cfg, Paths.under(root), log=lambda line: None)
+    trace, data = build.recorded, build.dataset  # from the cache when the build is current
+    changes = {a.stem: a.visible_change() for a in animations.all_animations(cfg, trace)}
+    total_time, gif_bytes = 0.0, 0
+    with tempfile.TemporaryDirectory() as folder:
+        for stem, write in figure_jobs(cfg, data, trace).items():
+            start = time.perf_counter()
+            names = write(Path(folder))
+            seconds = time.perf_counter() - start
+            total_time += seconds
+            line = f"{stem:26s} {seconds:6.3f} s"
+            if stem in changes:
+                size = (Path(folder) / f"{stem}.gif").stat().st_size
+                gif_bytes += size
+                change = changes[stem]
+                line += (
+                    f"  {size / 1000:7.1f} kB  {len(change) + 1} frames  "
+                    f"visibly changing pairs {np.mean(change >= animations.VISIBLE):.0%}  "
+                    f"windows of 4 with >= 3: {np.mean(animations.changing_windows(change)):.0%}"
+                )
+            print(line, "  ", ", ".join(names), flush=True)
+    print(f"all figures: {total_time:.2f} s; all GIFs: {gif_bytes / 1e6:.3f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -207,7 +207,9 @@ def test_charts_leave_matplotlib_settings_as_they_found_them(tiny_run):
 
 TINY_HOLDS = {"conv2_fmap_evolution", "pool2_fmap_evolution", "fc1_fmap_evolution",
               "logits_fmap_evolution"}  # fmt: skip
-SCHEDULE = "the snapshot schedule spends its early frames where the layer barely changes"
+# Known short (see issue 3): early snapshots sit where no layer moves yet, late ones where
+# Conv1 and the saturated probabilities barely move; a strict xfail flags the day it holds.
+SCHEDULE = "fewer than 3 of 4 frame pairs change by 1 grey level where learning is slow"
 
 
 KNOWN_SHORT = pytest.mark.xfail(strict=True, reason=SCHEDULE)

@@ -323,8 +323,7 @@ def vector_animation(figure: VectorFigure, trace: Trace) -> Animation:
     region[:] = np.where(filled.repeat(figure.slot, axis=2) & solid, colours, region)
     if axis.low < 0:
         region[:, zero] = GREY + GREYS // 2  # the zero line stays visible through the bars
-    second = probe_lines(trace) if figure.stage != "relu3" else [""] * len(values)
-    add_status(frames, trace, second)
+    add_status(frames, trace, probe_lines(trace))
     arrays = {
         **steps_arrays(trace),
         "values": values,
@@ -351,8 +350,6 @@ def draw_bar_axis(canvas: np.ndarray, plot: Box, axis: Scale, zero: int) -> None
             format_value(value),
             align="right",
         )
-    if axis.low < 0:
-        Box(plot.top + zero, plot.left, 1, plot.width).of(canvas)[:] = GREY + GREYS // 2
 
 
 def label_units(

@@ -7,6 +7,11 @@ PY := $(VENV)/bin/python
 # Reinstall whenever the pinned dependencies change.
 INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 ARGS ?=
+# Dates in the output (page footer, sitemap) come from the last commit, not the clock.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
 .DEFAULT_GOAL := help
 .PHONY: help site test serve lint clean

@@ -1,8 +1,8 @@
 """Where the published page came from: commit, config, seeds, libraries, CPU, date.
 
 Published as assets/generated/provenance.json and shown in every page's footer.
-The date is SOURCE_DATE_EPOCH (set from the last commit in CI) or else the last
-commit's date, never the clock, so the same inputs still give the same bytes.
+The date is SOURCE_DATE_EPOCH (the Makefile and CI set it from the last commit),
+never the clock, so the same inputs still give the same bytes.
 """
 
 from __future__ import annotations
@@ -29,10 +29,13 @@ def git(root: Path, *args: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
 
 
-def build_date(root: Path) -> str | None:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or git(root, "log", "-1", "--format=%ct")
+def build_date() -> str | None:
+    """SOURCE_DATE_EPOCH as a UTC date; None when unset (the clock is never read)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
         return None
+    if not epoch.isdigit():
+        raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}")
     return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%d")
 
 
@@ -46,5 +49,5 @@ def describe(cfg: Config, root: Path) -> dict[str, object]:
         "numpy": np.__version__,
         "cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "threads": cfg.train.threads,
-        "build_date": build_date(root),
+        "build_date": build_date(),
     }

@@ -31,10 +31,11 @@ class Site:
     @cached_property
     def pages(self) -> list[str]:
         """Each page's path under the site, as a reader's link names it ("", "en/")."""
-        found = []
-        for html in sorted(self.folder.rglob("index.html")):
-            found.append(str(html.parent.relative_to(self.folder)).removeprefix(".") + "/")
-        return sorted(p.removeprefix("/") for p in found)
+        folders = (
+            html.parent.relative_to(self.folder).as_posix()
+            for html in self.folder.rglob("index.html")
+        )
+        return sorted("" if folder == "." else folder + "/" for folder in folders)
 
     @property
     def languages(self) -> list[str]:

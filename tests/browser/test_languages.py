@@ -70,7 +70,9 @@ def test_switcher_goes_to_the_same_page_in_the_other_language(served_site, langu
 def search(page: Page, word: str) -> list[str]:
     """Type `word` into Material's search; the result titles and snippets."""
     page.keyboard.press("/")  # Material's shortcut opens the search at any width
-    page.locator("input.md-search__input").press_sequentially(word)  # Material reads keyup
+    # Typing Japanese sends no key events; Material runs the query on keyup.
+    page.fill("input.md-search__input", word)
+    page.press("input.md-search__input", "End")
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15_000)
     return results.all_inner_texts()

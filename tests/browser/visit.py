@@ -121,6 +121,8 @@ def visit(browser: Browser, url: str, viewport: dict[str, int]) -> Visit:
 
 
 def transferred(request: Request) -> int:
+    if request.failure is not None:
+        return 0  # nothing arrived (and test_no_failed_requests names it)
     sizes = request.sizes()
     return sizes["responseBodySize"] + sizes["responseHeadersSize"]
 

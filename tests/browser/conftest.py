@@ -35,6 +35,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Each page's request count and bytes on a cold load, printed after the tests.
+PAGE_WEIGHTS = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    weights = terminalreporter.config.stash.get(PAGE_WEIGHTS, [])
+    if weights:
+        terminalreporter.write_sep("-", "page weight (cold load)")
+        for line in weights:
+            terminalreporter.write_line(line)
+
+
 class SubPathHandler(SimpleHTTPRequestHandler):
     """Serve the site folder under SUB_PATH only; everything else is 404."""
 

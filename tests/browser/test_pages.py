@@ -10,17 +10,23 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
+from tests.browser.conftest import PAGE_WEIGHTS
 from tests.browser.visit import VIEWPORTS, Site, Visit, same_origin, visit
 
 
 @pytest.fixture(scope="session")
-def visits(served_site: Site, browser) -> dict[str, Visit]:
-    """Each page at each width, keyed "path @ width"."""
-    return {
+def visits(served_site: Site, browser, pytestconfig) -> dict[str, Visit]:
+    """Each page at each width, keyed "path @ width"; their weight goes in the summary."""
+    done = {
         f"/{path} @ {name}": visit(browser, served_site.url + path, viewport)
         for path in served_site.pages
         for name, viewport in VIEWPORTS.items()
     }
+    pytestconfig.stash[PAGE_WEIGHTS] = [
+        f"{key}: {len(v.requests)} requests, {v.transferred_bytes / 1e6:.2f} MB"
+        for key, v in done.items()
+    ]
+    return done
 
 
 def offenders(visits: dict[str, Visit], attribute: str) -> dict[str, list]:

@@ -65,8 +65,8 @@ class Visit:
 
 
 # Scroll a screen at a time so every lazy image enters the viewport, then wait for
-# each image to finish; report the rendered ones that did not decode. Hidden images
-# (the other colour scheme's figure) never load lazily, so they are fetched instead.
+# each image to finish; report the rendered ones that did not decode, and the
+# hidden ones (the other colour scheme's figure), which a lazy image never loads.
 CHECK_IMAGES = """async () => {
   const step = Math.max(200, window.innerHeight - 100);
   for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
@@ -74,19 +74,14 @@ CHECK_IMAGES = """async () => {
     await new Promise(r => setTimeout(r, 50));
   }
   window.scrollTo(0, document.documentElement.scrollHeight);
-  const broken = [];
+  const broken = [], hidden = [];
   for (const img of document.images) {
-    const shown = img.getClientRects().length > 0;
-    if (shown) {
-      try { await img.decode(); } catch (e) {}
-      if (!(img.complete && img.naturalWidth > 0)) broken.push(img.currentSrc || img.src);
-    } else {
-      const response = await fetch(img.currentSrc || img.src);
-      if (!response.ok) broken.push(img.src + ' (hidden)');
-    }
+    if (img.getClientRects().length === 0) { hidden.push(img.src); continue; }
+    try { await img.decode(); } catch (e) {}
+    if (!(img.complete && img.naturalWidth > 0)) broken.push(img.currentSrc || img.src);
   }
   window.scrollTo(0, 0);
-  return broken;
+  return {broken, hidden};
 }"""
 
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -105,7 +100,10 @@ def visit(browser: Browser, url: str, viewport: dict[str, int]) -> Visit:
     page.on("console", lambda m: m.type == "error" and record.console_errors.append(m.text))
     try:
         page.goto(url, wait_until="networkidle")
-        record.broken_images = page.evaluate(CHECK_IMAGES)
+        images = page.evaluate(CHECK_IMAGES)
+        # Fetched outside the page, so a reader's request count stays the page's own.
+        hidden_missing = [u for u in images["hidden"] if not context.request.get(u).ok]
+        record.broken_images = images["broken"] + [f"{u} (hidden)" for u in hidden_missing]
         record.overflow_px = page.evaluate(OVERFLOW)
         record.links = page.evaluate(LINKS)
         record.axe_violations = [

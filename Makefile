@@ -7,7 +7,8 @@ PY := $(VENV)/bin/python
 # Reinstall whenever the pinned dependencies change.
 INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 ARGS ?=
-# Dates in the output (page footer, sitemap) come from the last commit, not the clock.
+# Dates in the output (page footer, sitemap.xml.gz header) come from the last commit,
+# not the clock, so a rebuild of the same commit gives the same bytes.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH

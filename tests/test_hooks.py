@@ -18,9 +18,11 @@ def hook(name: str) -> ModuleType:
     return module
 
 
-def test_switcher_links_become_relative_to_the_site_root():
-    links = [{"link": "/", "lang": "ja"}, {"link": "/en/", "lang": "en"}, {"link": "en/x/"}]
-    config = SimpleNamespace(extra=SimpleNamespace(alternate=links))
+@pytest.mark.parametrize("site_url", [None, "https://example.org/inside-tinycnn/"])
+def test_switcher_links_become_relative_to_the_site_root(site_url):
+    root = "/inside-tinycnn/" if site_url else "/"
+    links = [{"link": root}, {"link": f"{root}en/"}, {"link": "en/x/"}]
+    config = SimpleNamespace(extra=SimpleNamespace(alternate=links), site_url=site_url)
     hook("languages").on_page_context({}, page=None, config=config, nav=None)
     assert [a["link"] for a in links] == ["./", "en/", "en/x/"]
 

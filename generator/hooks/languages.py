@@ -1,7 +1,7 @@
 """MkDocs hook: a language switcher that works under any sub-path, without 404s.
 
 mkdocs-static-i18n links each language's home page by an absolute path ("/",
-"/en/"). A GitHub Pages project site is served under /<repository>/, where
+"/en/", or under site_url's path). A GitHub Pages project site is served under /<repository>/, where
 such a link leads out of the site. Written as paths from the site root without
 the leading slash, Material's `url` filter makes them relative to each page.
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -26,11 +27,13 @@ from mkdocs.structure.pages import Page
 def on_page_context(
     context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
-    # The plugin sets `alternate` as an attribute of config.extra, which is what the
-    # templates read (Jinja tries attributes before items), so change it there.
+    # The plugin prefixes the links with site_url's path, if any, and sets `alternate`
+    # as an attribute of config.extra, which is what the templates read (Jinja tries
+    # attributes before items), so change it there.
+    root = urlsplit(config.site_url or "/").path
     for alternate in getattr(config.extra, "alternate", None) or []:
-        if alternate["link"].startswith("/"):
-            alternate["link"] = alternate["link"].lstrip("/") or "./"
+        if alternate["link"].startswith(root):
+            alternate["link"] = alternate["link"].removeprefix(root) or "./"
     return context
 
 

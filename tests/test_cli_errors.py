@@ -4,12 +4,15 @@ Every case runs the real command line against the built tiny project and
 compares every file under it (site/, docs/, .cache/) before and after.
 """
 
+import contextlib
 import hashlib
+import io
 import os
 from pathlib import Path
 
 import pytest
 
+from generator.__main__ import main
 from tests.conftest import run_generator
 
 
@@ -24,15 +27,34 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def assert_rejected(root: Path, args: list[str], message: str, project: Path | None = None) -> None:
-    """Run with ARGS --root PROJECT (default root); check the error and that root is intact."""
+    """Run `main(ARGS --root PROJECT)` (default root); check the error and that root is intact."""
     before = snapshot(root)
-    result = run_generator(project or root, *args)
+    with (
+        contextlib.redirect_stdout(io.StringIO()) as out,
+        contextlib.redirect_stderr(io.StringIO()) as err,
+    ):
+        code = main([*args, "--root", str(project or root)])
     after = snapshot(root)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert result.stdout == ""
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
-    assert message in result.stderr, result.stderr
+    assert_one_line_error(code, out.getvalue(), err.getvalue(), message)
     assert after == before
+
+
+def assert_one_line_error(code: int, stdout: str, stderr: str, message: str) -> None:
+    assert code == 2, stdout + stderr
+    assert stdout == ""
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr, stderr
+    assert message in stderr, stderr
+
+
+def test_the_command_exits_with_status_2(tiny_project, tmp_path):
+    """The same checks through a real process: its exit status and its two streams."""
+    before = snapshot(tiny_project.root)
+    result = run_generator(tiny_project.root, "build", "--train.lrr=0.1")
+    assert_one_line_error(result.returncode, result.stdout, result.stderr, "'train.lr'?")
+    (tmp_path / "taken").write_text("a file\n")
+    result = run_generator(tiny_project.root, "build", "--site-dir", str(tmp_path / "taken"))
+    assert_one_line_error(result.returncode, result.stdout, result.stderr, "not a folder")
+    assert snapshot(tiny_project.root) == before
 
 
 TINY = ["build", "--preset", "tiny"]

@@ -54,7 +54,7 @@ class DataConfig:
     contrast: float = knob(0.35, 0.0, 0.8, low_open=True)
     noise: float = knob(0.35, 0.0, 1.0)  # std of the Gaussian background noise
     train_size: int = knob(6000, 9, 200_000)
-    test_size: int = knob(1000, 9, 50_000)
+    test_size: int = knob(1000, 18, 50_000)  # the contact sheets show 18 test images
 
 
 @dataclass(frozen=True)

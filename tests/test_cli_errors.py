@@ -79,6 +79,10 @@ CASES = {
         ["--data.train_size=-5"],
         "data.train_size=-5 is out of range; allowed: [9, 200000]",
     ),
+    "test set too small": (
+        ["--data.test_size=9"],
+        "data.test_size=9 is out of range; allowed: [18,",
+    ),
     "zero batch size": (
         ["--train.batch_size=0"],
         "train.batch_size=0 is out of range; allowed: [1,",

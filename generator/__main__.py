@@ -1,7 +1,9 @@
 """Command line: `python -m generator [STAGE] [options] [--section.key=value ...]`.
 
-It only parses arguments, prints the config and hands over to the pipeline.
-A bad argument or config value prints one line and exits with status 2.
+It only parses arguments, checks them and the output folders, prints the
+config and hands over to the pipeline. A bad argument, config value or output
+folder prints one line and exits with status 2 before anything is written;
+Ctrl-C prints one line and exits with status 130.
 """
 
 from __future__ import annotations
@@ -9,15 +11,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from generator.config import (
     PRESETS,
     ConfigError,
     all_keys,
     build_config,
+    did_you_mean,
     load_config_file,
     parse_overrides,
 )
+from generator.files import remove_leftovers, unwritable_reason
+from generator.render import TemplateError
 
 STAGES_HELP = {
     "build": "run every stage below (the default)",
@@ -31,9 +37,20 @@ STAGES_HELP = {
 }
 
 
+class UsageError(Exception):
+    """A command-line mistake; reported in one line with exit status 2."""
+
+
+class OneLineErrorParser(argparse.ArgumentParser):
+    """argparse, but a mistake is a UsageError (one line) rather than usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
 def argument_parser() -> argparse.ArgumentParser:
     stages = "\n".join(f"  {name:<8} {text}" for name, text in STAGES_HELP.items())
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="python -m generator",
         description="Build the Inside TinyCNN article: data, training, figures, pages, site.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -49,18 +66,16 @@ def argument_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class UsageError(Exception):
-    """A command-line mistake; reported in one line with exit status 2."""
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argument_parser()
-    args, extra = parser.parse_known_args(argv)
     try:
+        args, extra = argument_parser().parse_known_args(argv)
         return run(args, extra)
     except (ConfigError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except (TemplateError, OSError) as err:  # OSError: a full disk, a folder removed mid-build
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(
             "interrupted: nothing half-written was kept; run the same command again",
@@ -71,25 +86,53 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, extra: list[str]) -> int:
     if args.stage not in STAGES_HELP:
-        raise UsageError(f"unknown stage '{args.stage}'; allowed: {', '.join(STAGES_HELP)}")
+        raise UsageError(
+            f"unknown stage '{args.stage}'{did_you_mean(args.stage, list(STAGES_HELP))}; "
+            f"allowed: {', '.join(STAGES_HELP)}"
+        )
     overrides = load_config_file(args.config) if args.config else {}
     overrides.update(parse_overrides(extra))
     cfg = build_config(overrides, preset=args.preset)
     if args.stage == "config":
         print(cfg.to_json(), end="")
         return 0
+    root: Path = args.root
+    site: Path = args.site_dir or root / "site"
+    cache: Path = args.cache_dir or root / ".cache"
+    check_output_folders(root, site, cache)
     print(f"config {cfg.hash}:\n{cfg.to_json()}", end="")
 
-    from generator.pipeline import Build, Paths  # torch loads here, after the config is valid
+    from generator.pipeline import Build, Paths  # torch loads here, after the input is checked
 
-    paths = Paths.under(args.root)
-    paths = Paths(
-        root=paths.root,
-        site=args.site_dir or paths.site,
-        cache=args.cache_dir or paths.cache,
-    )
+    paths = Paths(root=root, site=site, cache=cache)
+    for folder in (paths.docs, paths.generated):
+        remove_leftovers(folder)  # files a killed build was writing
     Build(cfg, paths).run(args.stage)
     return 0
+
+
+def check_output_folders(root: Path, site: Path, cache: Path) -> None:
+    """Fail before any work if an output folder cannot be written or is not ours to replace."""
+    if not (root / "mkdocs.yml").is_file():
+        raise UsageError(f"--root {root}: no mkdocs.yml there; allowed: the project folder")
+    docs = root / "docs"
+    for option, folder in (("--root", docs), ("--site-dir", site), ("--cache-dir", cache)):
+        reason = unwritable_reason(folder)
+        if reason:
+            raise UsageError(f"{option}: cannot write {folder}: {reason}")
+    # The site folder is deleted and replaced whole, so it must not hold anything else.
+    site_abs, docs_abs = site.resolve(), docs.resolve()
+    if site_abs in root.resolve().parents or site_abs in (root.resolve(), docs_abs):
+        raise UsageError(
+            f"--site-dir {site}: is the project folder or holds it; allowed: a folder of its own"
+        )
+    if docs_abs in site_abs.parents:
+        raise UsageError(f"--site-dir {site}: is inside {docs}; allowed: a folder outside it")
+    if site.is_dir() and any(site.iterdir()) and not (site / "index.html").is_file():
+        raise UsageError(
+            f"--site-dir {site}: is a folder with other content (no index.html); "
+            "allowed: a new folder or an earlier site"
+        )
 
 
 if __name__ == "__main__":

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import torch
+
+from generator.files import remove_leftovers, staging_folder
 
 MANIFEST = "manifest.json"
 
@@ -64,8 +65,8 @@ class Cache:
 
     def store(self, stage: str, key: str, fill: Callable[[Path], None]) -> Path:
         """Run `fill(folder)` in a fresh temporary folder, then publish it as the entry."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{stage}-"))
+        remove_leftovers(self.root)  # staging folders of builds that were killed
+        staging = staging_folder(self.root, f"{stage}-{key}")
         try:
             fill(staging)
             manifest = {p.name: sha256_file(p) for p in sorted(staging.iterdir())}

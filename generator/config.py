@@ -54,7 +54,7 @@ class DataConfig:
     contrast: float = knob(0.35, 0.0, 0.8, low_open=True)
     noise: float = knob(0.35, 0.0, 1.0)  # std of the Gaussian background noise
     train_size: int = knob(6000, 9, 200_000)
-    test_size: int = knob(1000, 9, 50_000)
+    test_size: int = knob(1000, 18, 50_000)  # the contact sheets show 18 test images
 
 
 @dataclass(frozen=True)
@@ -125,12 +125,13 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
-def _closest(name: str, options: list[str]) -> str:
+def did_you_mean(name: str, options: list[str]) -> str:
+    """A hint naming the closest option, or "" when none is close."""
     match = difflib.get_close_matches(name, options, n=1, cutoff=0.5)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-def _parse_value(key: str, raw: Any, kind: type) -> Any:
+def _parse_value(key: str, raw: Any, kind: type, allowed: Range) -> Any:
     """Turn a command-line string or a JSON value into the field's type."""
     if isinstance(raw, str):
         try:
@@ -142,17 +143,20 @@ def _parse_value(key: str, raw: Any, kind: type) -> Any:
             return kind(raw)
         if raw.is_integer():
             return int(raw)
-    raise ConfigError(f"{key}: expected {kind.__name__}, got {raw!r}")
+    what = "an integer" if kind is int else "a number"
+    raise ConfigError(f"{key}={raw!r} is not {what}; allowed: {what} in {allowed}")
 
 
 def _field_of(key: str) -> tuple[str, dataclasses.Field[Any]]:
     section, _, name = key.partition(".")
     if section not in SECTIONS or not name:
         keys = all_keys()
-        raise ConfigError(f"unknown config key '{key}'{_closest(key, keys)}; keys are section.name")
+        raise ConfigError(
+            f"unknown config key '{key}'{did_you_mean(key, keys)}; keys are section.name"
+        )
     by_name = {f.name: f for f in fields(SECTIONS[section])}
     if name not in by_name:
-        raise ConfigError(f"unknown config key '{key}'{_closest(key, all_keys())}")
+        raise ConfigError(f"unknown config key '{key}'{did_you_mean(key, all_keys())}")
     return section, by_name[name]
 
 
@@ -194,7 +198,7 @@ def build_config(overrides: dict[str, Any] | None = None, preset: str = "default
     """The default config with a preset and then `overrides` applied, validated."""
     if preset not in PRESETS:
         raise ConfigError(
-            f"unknown preset '{preset}'{_closest(preset, list(PRESETS))}; "
+            f"unknown preset '{preset}'{did_you_mean(preset, list(PRESETS))}; "
             f"allowed: {', '.join(PRESETS)}"
         )
     merged = {**PRESETS[preset], **(overrides or {})}
@@ -202,8 +206,9 @@ def build_config(overrides: dict[str, Any] | None = None, preset: str = "default
     for key, raw in merged.items():
         section, f = _field_of(key)
         kind = int if f.type in ("int", int) else float
-        value = _parse_value(key, raw, kind)
-        _check_range(key, value, f.metadata["range"])
+        allowed = f.metadata["range"]
+        value = _parse_value(key, raw, kind, allowed)
+        _check_range(key, value, allowed)
         values[section][f.name] = value
     cfg = Config(**{s: cls(**values[s]) for s, cls in SECTIONS.items()})
     _check_relations(cfg)
@@ -237,4 +242,9 @@ def load_config_file(path: Path) -> dict[str, Any]:
             flat.update({f"{key}.{inner}": v for inner, v in value.items()})
         else:
             flat[key] = value
+    for key in flat:
+        try:
+            _field_of(key)
+        except ConfigError as err:
+            raise ConfigError(f"config file {path}: {err}") from None
     return flat

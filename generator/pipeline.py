@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +25,15 @@ from tqdm import tqdm
 from generator import data, facts, figures, model, provenance, render, trace, train
 from generator.cache import Cache, code_hash, stage_key
 from generator.config import Config
-from generator.files import read_npz, write_bytes, write_json, write_npz
+from generator.files import (
+    read_npz,
+    remove_leftovers,
+    replace_folder,
+    staging_folder,
+    write_bytes,
+    write_json,
+    write_npz,
+)
 
 STAGE_NAMES = ("data", "train", "facts", "figures", "render", "site")
 
@@ -219,17 +226,12 @@ def build_site(config_file: Path, site: Path) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=site.parent, prefix=f".{site.name}-"))
+    remove_leftovers(site.parent)  # half-built sites of builds that were killed
+    staging = staging_folder(site.parent, site.name)
     try:
         build(load_config(str(config_file), site_dir=str(staging), strict=True))
-        old = site.with_name(f".{site.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        if site.exists():
-            site.rename(old)
         staging.chmod(0o755)  # mkdtemp makes it private; the site is meant to be served
-        staging.rename(site)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(staging, site)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

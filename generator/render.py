@@ -7,6 +7,8 @@ of an empty string in the published text.
 
 from __future__ import annotations
 
+import re
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,23 @@ import jinja2
 from generator.files import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class TemplateError(jinja2.UndefinedError):
+    """A template used a value the run did not produce; the message says where."""
+
+
+def missing_value_error(template: Path, err: jinja2.UndefinedError) -> TemplateError:
+    """Name the template, its line and the expression that was undefined."""
+    # Jinja2 rewrites the traceback so that template frames carry the template's lines.
+    frames = traceback.walk_tb(err.__traceback__)
+    lines = [n for frame, n in frames if frame.f_code.co_filename == str(template)]
+    line = lines[-1] if lines else 0
+    name = (re.findall(r"'(\w+)'", str(err)) or ["?"])[-1]
+    source = template.read_text(encoding="utf-8").splitlines()[line - 1] if line else ""
+    written = re.search(rf"[\w.]*\b{re.escape(name)}\b", source)  # as the template spells it
+    key = written.group(0) if written else name
+    return TemplateError(f"template {template.name}, line {line}: '{key}' is undefined ({err})")
 
 
 def percent(value: float, digits: int = 1) -> str:
@@ -43,6 +62,10 @@ def render_pages(context: dict[str, Any], out: Path) -> list[str]:
     pages = []
     for template in sorted(TEMPLATES.glob("*.md.j2")):
         page = template.name.removesuffix(".j2")
-        write_text(out / page, env.get_template(template.name).render(**context))
+        try:
+            text = env.get_template(template.name).render(**context)
+        except jinja2.UndefinedError as err:
+            raise missing_value_error(template, err) from None
+        write_text(out / page, text)
         pages.append(page)
     return pages

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# A fixed build date (sitemap, gzip headers) unless one is set, so builds compare byte for byte.
+BUILD_DATE = {"SOURCE_DATE_EPOCH": "1700000000"}
 
 
 def copy_project(dest: Path) -> Path:
@@ -40,7 +42,7 @@ def run_generator(
     return subprocess.run(
         [sys.executable, "-m", "generator", *args, "--root", str(root)],
         cwd=REPO,
-        env={**os.environ, **(env or {})},
+        env={**BUILD_DATE, **os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=600,

@@ -34,7 +34,10 @@ def test_section_hash_ignores_other_sections():
     ("overrides", "message"),
     [
         ({"train.lrr": "0.1"}, "did you mean 'train.lr'"),
-        ({"train.epochs": "abc"}, "train.epochs: expected int"),
+        (
+            {"train.epochs": "abc"},
+            "train.epochs='abc' is not an integer; allowed: an integer in [1, 1000]",
+        ),
         ({"train.lr": "0"}, "train.lr=0.0 is out of range; allowed: (0, 1]"),
         ({"data.noise": "nan"}, "data.noise=nan is out of range"),
         (

@@ -1,7 +1,8 @@
 """Command line: `python -m generator [STAGE] [options] [--section.key=value ...]`.
 
 It only parses arguments, prints the config and hands over to the pipeline.
-A bad argument or config value prints one line and exits with status 2.
+A bad argument or config value prints one line and exits with status 2; a
+claim the article relies on that fails for this run, one line and status 1.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator.claims import ClaimFailed
 from generator.config import (
     PRESETS,
     ConfigError,
@@ -61,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except ClaimFailed as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(
             "interrupted: nothing half-written was kept; run the same command again",

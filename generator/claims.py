@@ -50,8 +50,8 @@ def conv1_keeps_patterns(facts: Facts) -> Claim:
 
 def fc1_unit_stands_out(facts: Facts) -> Claim:
     top = facts["fc1_standout"]
-    lead = (top["final_value"] - top["runner_up_value"]) / top["final_value"]
-    lead = lead if top["final_value"] > 0 else 0.0
+    best, second = top["final_value"], top["runner_up_value"]
+    lead = (best - second) / best if best > 0 else 0.0  # all units silent: nothing stands out
     return claim(
         lead >= STANDOUT_LEAD,
         lead,

@@ -93,6 +93,14 @@ def figures_of(markdown: str) -> list[str]:
     return re.findall(r"<figure.*?</figure>", markdown, flags=re.S)
 
 
+def test_japanese_sentences_are_not_broken_across_lines(tiny_project):
+    # A browser shows a line break between two Japanese characters as a stray space.
+    markdown = (tiny_project.root / "docs" / "index.md").read_text(encoding="utf-8")
+    japanese = "[\u3000-\u30ff\u4e00-\u9fff\uff08\uff09]"
+    joined = re.findall(rf"{japanese}\n *[^\s<{{|!#$-]|{japanese} {japanese}", markdown)
+    assert not joined
+
+
 def test_both_languages_show_the_same_figures_by_the_material_conventions(project):
     sources = {}
     for page in PAGES:

@@ -93,6 +93,13 @@ def figures_of(markdown: str) -> list[str]:
     return re.findall(r"<figure.*?</figure>", markdown, flags=re.S)
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_no_line_starts_with_a_number(tiny_project, page):
+    # A wrapped "... not above\n1. The ..." would turn the sentence into a numbered list.
+    markdown = (tiny_project.root / "docs" / page).read_text(encoding="utf-8")
+    assert not re.search(r"^ *\d+[.)] ", markdown, flags=re.M)
+
+
 def test_japanese_sentences_are_not_broken_across_lines(tiny_project):
     # A browser shows a line break between two Japanese characters as a stray space.
     markdown = (tiny_project.root / "docs" / "index.md").read_text(encoding="utf-8")

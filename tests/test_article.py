@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import render
 from tests.conftest import copy_project, run_generator
 
 PAGES = ("index.md", "index.en.md")
+CHARTS = ["contact_sheet", "noisy_dataset_preview", "training_curves", "confusion_matrix"]
 ANIMATIONS = [
     "conv1_filters_evolution", "conv1_fmap_evolution", "pool1_fmap_evolution",
     "conv2_fmap_evolution", "pool2_fmap_evolution", "fc1_fmap_evolution",
@@ -207,3 +209,27 @@ def test_a_run_that_breaks_a_required_claim_stops_the_build(tmp_path):
     assert last.startswith("error: claim 'accuracy_passes_90' does not hold"), last
     assert not list((root / "docs").glob("*.md"))
     assert not (root / "site").exists()
+
+
+def test_figures_use_every_variant_the_figure_contract_publishes(tiny_project, tmp_path):
+    # Render against a full set of contract files: dark charts, posters and data for all.
+    generated = tmp_path / "assets" / "generated"
+    generated.mkdir(parents=True)
+    variants = {s: (".png", ".dark.png", ".npz") for s in CHARTS} | {
+        s: (".gif", ".poster.png", ".npz") for s in ANIMATIONS
+    }
+    for stem, extensions in variants.items():
+        for extension in extensions:
+            (generated / f"{stem}{extension}").write_bytes(b"")
+    facts = tiny_project.facts
+    render.render_pages({"facts": facts, "config": facts["config"]}, tmp_path)
+    for page in PAGES:
+        markdown = (tmp_path / page).read_text(encoding="utf-8")
+        for stem in CHARTS:
+            assert (
+                f'{stem}.png#only-light"' in markdown and f'{stem}.dark.png#only-dark"' in markdown
+            )
+        for stem in ANIMATIONS:
+            poster = rf'<source srcset="[./]*assets/generated/{stem}\.poster\.png" media="\(prefers'
+            assert re.search(poster, markdown), (page, stem)
+        assert markdown.count('.npz" download>') == len(variants)

@@ -2,8 +2,10 @@
 
 It only parses arguments, checks them and the output folders, prints the
 config and hands over to the pipeline. A bad argument, config value or output
-folder prints one line and exits with status 2 before anything is written;
-Ctrl-C prints one line and exits with status 130.
+folder prints one line and exits with status 2 before anything is written; a
+claim the article relies on that fails for this run, or a template error,
+prints one line and exits with status 1; Ctrl-C prints one line and exits
+with status 130.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+from generator.claims import ClaimFailed
 from generator.config import (
     PRESETS,
     ConfigError,
@@ -73,7 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except (TemplateError, OSError) as err:  # OSError: a full disk, a folder removed mid-build
+    except (
+        TemplateError,
+        ClaimFailed,
+        OSError,
+    ) as err:  # OSError: a full disk, a folder removed mid-build
         print(f"error: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

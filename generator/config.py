@@ -121,6 +121,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         "train.epochs": 2,
         "train.batch_size": 32,
         "record.snapshots": 12,
+        # Less noise and a larger step let the tiny run learn the task within its few
+        # steps: the article requires that (claim accuracy_passes_90), tiny builds included.
+        "data.noise": 0.2,
+        "train.lr": 0.004,
     },
 }
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from generator import claims
 from generator.config import Config
 from generator.data import target_mask
 from generator.model import STAGES, TinyCNN, parameter_counts
@@ -23,7 +24,7 @@ Facts = dict[str, Any]
 
 def derive_facts(cfg: Config, trace: Trace) -> Facts:
     steps = trace.steps
-    return {
+    facts: Facts = {
         "config": cfg.to_dict(),
         "config_hash": cfg.hash,
         "run": {
@@ -40,7 +41,10 @@ def derive_facts(cfg: Config, trace: Trace) -> Facts:
         "logit_lead": logit_lead(trace.stages["logits"], trace.probe_label, steps),
         "conv1_change": conv1_change(trace.conv1_weight),
         "pooling": pooling_contrast(cfg, trace),
+        "architecture": architecture_facts(cfg),
     }
+    facts["claims"] = claims.evaluate(facts)
+    return facts
 
 
 def measured_shapes(trace: Trace) -> dict[str, list[int]]:
@@ -76,6 +80,7 @@ def accuracy_facts(trace: Trace) -> dict[str, Any]:
         "final_train": trace.final_train_acc,
         "final_test_loss": float(trace.test_loss[-1]),
         "initial_test": float(trace.test_acc[0]),
+        "best_test": float(trace.test_acc.max()),
         "step_test_90": first_step_at_least(trace.test_acc, trace.steps, 0.9),
         "test_size_final": int(trace.test_labels.size),
     }
@@ -123,11 +128,27 @@ def conv1_change(weights: np.ndarray) -> dict[str, Any]:
     per_kernel = np.linalg.norm((end - start).reshape(len(start), -1), axis=1) / np.linalg.norm(
         start.reshape(len(start), -1), axis=1
     )
+    cosine = kernel_cosines(start, end)
     return {
         "relative_norm": float(np.linalg.norm(end - start) / np.linalg.norm(start)),
         "per_kernel_max": float(per_kernel.max()),
         "per_kernel_min": float(per_kernel.min()),
+        "cosine_median": float(np.median(cosine)),
+        "cosine_min": float(cosine.min()),
+        "cosine_max": float(cosine.max()),
+        "kernels": len(cosine),
     }
+
+
+def kernel_cosines(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Per kernel, the cosine between its initial and final weights.
+
+    The relative norm says how far the numbers moved; the cosine says whether
+    the pattern (which pixels are positive, which negative, in what proportion)
+    survived: cos^2 is the share of the final kernel that lies along its start.
+    """
+    a, b = start.reshape(len(start), -1), end.reshape(len(end), -1)
+    return (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
 
 def region_contrast(feature_map: np.ndarray, target: np.ndarray) -> float:
@@ -154,4 +175,48 @@ def pooling_contrast(cfg: Config, trace: Trace) -> dict[str, Any]:
         "pool1_after": region_contrast(final["pool1"], half),
         "pool2_before": region_contrast(final["relu2"], half),
         "pool2_after": region_contrast(final["pool2"], pooled_mask(half)),
+        "cnr": {
+            pool: contrast_to_noise(trace, before, pool, masks)
+            for pool, before, masks in (
+                ("pool1", "relu1", (mask, half)),
+                ("pool2", "relu2", (half, pooled_mask(half))),
+            )
+        },
+    }
+
+
+def cnr(feature_map: np.ndarray, target: np.ndarray) -> float:
+    """Contrast-to-noise ratio of the channel-summed map: (mean target - mean background)
+    over the background's standard deviation.
+
+    Unlike a ratio of means it counts the background's spread: a pool that lifted
+    the background level but made it flatter could still make the target easier to find.
+    """
+    summed = feature_map.sum(axis=0)
+    background = summed[~target]
+    spread = background.std()
+    return float((summed[target].mean() - background.mean()) / spread) if spread > 0 else 0.0
+
+
+def contrast_to_noise(
+    trace: Trace, before: str, pool: str, masks: tuple[np.ndarray, np.ndarray]
+) -> dict[str, float]:
+    """CNR before and after one pool, at the first and at the last snapshot."""
+    maps_in, maps_out = trace.stages[before], trace.stages[pool]
+    return {
+        "before_initial": cnr(maps_in[0], masks[0]),
+        "after_initial": cnr(maps_out[0], masks[1]),
+        "before": cnr(maps_in[-1], masks[0]),
+        "after": cnr(maps_out[-1], masks[1]),
+    }
+
+
+def architecture_facts(cfg: Config) -> dict[str, int]:
+    """Kernel, padding and pool sizes as the model has them, so the prose never types them."""
+    net = TinyCNN(cfg.model, cfg.data)
+    return {
+        "conv_kernel": int(net.conv1.kernel_size[0]),
+        "conv_padding": int(net.conv1.padding[0]),
+        "pool_window": int(net.pool1.kernel_size),
+        "classes": int(net.logits.out_features),
     }

@@ -22,7 +22,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from generator import data, facts, figures, model, provenance, render, trace, train
+from generator import claims, data, facts, figures, model, provenance, render, trace, train
 from generator.cache import Cache, code_hash, stage_key
 from generator.config import Config
 from generator.files import (
@@ -127,7 +127,7 @@ class Build:
     # --- facts ------------------------------------------------------------------
     @cached_property
     def facts_key(self) -> str:
-        return stage_key("facts", self.train_key, code_hash(facts, model))
+        return stage_key("facts", self.train_key, code_hash(facts, claims, model))
 
     @cached_property
     def derived_facts(self) -> dict[str, Any]:

@@ -1,8 +1,12 @@
 """Render: fill the article's Jinja2 templates with the facts.
 
 Templates live in generator/templates as `<page>.md.j2` and become
-`docs/<page>.md`. StrictUndefined turns a missing fact into an error instead
-of an empty string in the published text.
+`docs/<page>.md`: `index.md` is the Japanese article (the site root) and
+`index.en.md` the English one (under /en/). Files starting with `_` hold
+shared macros and are not pages. StrictUndefined turns a missing fact into an
+error instead of an empty string, and a template that `require`s a claim
+stops the render when the claim does not hold; nothing is written unless
+every page rendered.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from typing import Any
 
 import jinja2
 
+from generator import claims
 from generator.files import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
+GENERATED = Path("assets") / "generated"
 
 
 class TemplateError(jinja2.UndefinedError):
@@ -56,16 +62,29 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def page_root(page: str) -> str:
+    """The relative path from a page's URL back to the site root.
+
+    The i18n plugin serves `index.<lang>.md` from /<lang>/, one folder down;
+    relative links keep the site working under any sub-path.
+    """
+    return "../" if page.count(".") > 1 else ""
+
+
 def render_pages(context: dict[str, Any], out: Path) -> list[str]:
     """Write every template's page into `out`; return the page names."""
     env = environment()
-    pages = []
-    for template in sorted(TEMPLATES.glob("*.md.j2")):
+    env.globals["require"] = lambda name: claims.require(context["facts"]["claims"], name)
+    generated = out / GENERATED
+    assets = sorted(p.name for p in generated.iterdir()) if generated.is_dir() else []
+    rendered = {}
+    for template in sorted(TEMPLATES.glob("[!_]*.md.j2")):
         page = template.name.removesuffix(".j2")
+        page_context = {**context, "root": page_root(page), "assets": assets}
         try:
-            text = env.get_template(template.name).render(**context)
+            rendered[page] = env.get_template(template.name).render(**page_context)
         except jinja2.UndefinedError as err:
             raise missing_value_error(template, err) from None
+    for page, text in rendered.items():
         write_text(out / page, text)
-        pages.append(page)
-    return pages
+    return list(rendered)

@@ -64,7 +64,7 @@ def test_every_figure_and_its_data_is_written(tiny_project):
         assert {f"{stem}.gif", f"{stem}.poster.png", f"{stem}.npz"} <= names, stem
     for stem in CHARTS:
         assert {f"{stem}.png", f"{stem}.dark.png", f"{stem}.npz"} <= names, stem
-    assert "figure-data.md" in names
+    assert "figure-data.txt" in names
 
 
 def test_rendering_twice_gives_the_same_bytes(tiny_run, tiny_project, tmp_path):
@@ -170,7 +170,7 @@ def test_charts_come_light_and_dark_without_a_software_stamp(tiny_project):
 
 
 def test_figure_data_readme_names_every_key(tiny_project):
-    readme = (tiny_project.generated / "figure-data.md").read_text(encoding="utf-8")
+    readme = (tiny_project.generated / "figure-data.txt").read_text(encoding="utf-8")
     for stem in ANIMATIONS + CHARTS:
         arrays = read_npz(tiny_project.generated / f"{stem}.npz")
         section = readme.split(f"## {stem}.npz", 1)[1].split("\n## ", 1)[0]

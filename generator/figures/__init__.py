@@ -5,7 +5,7 @@ For every figure stem X this writes, into one folder:
   last frame, for readers who prefer reduced motion);
 - charts: X.png and X.dark.png, matching the site's light and dark schemes;
 - X.npz, the arrays the figure was drawn from, with the snapshot steps;
-and one figure-data.md that lists the keys of every X.npz.
+and one figure-data.txt that lists the keys of every X.npz.
 
 The Conv1 kernel change W_t - W_0 is the second panel of
 conv1_filters_evolution, under the kernels themselves.
@@ -35,8 +35,8 @@ def render_figures(cfg: Config, data: Dataset, trace: Trace, out: Path) -> list[
     written = [name for write in jobs.values() for name in write(out)]
     # The README is read back from the written files, so it describes exactly what they hold.
     saved = {stem: read_npz(out / f"{stem}.npz") for stem in jobs}
-    write_text(out / "figure-data.md", datafiles.describe(saved))
-    return [*written, "figure-data.md"]
+    write_text(out / "figure-data.txt", datafiles.describe(saved))
+    return [*written, "figure-data.txt"]
 
 
 def figure_jobs(cfg: Config, data: Dataset, trace: Trace) -> dict[str, Callable[[Path], list[str]]]:

@@ -1,4 +1,4 @@
-"""figure-data.md: what each key of each figure's .npz holds.
+"""figure-data.txt: what each key of each figure's .npz holds.
 
 Every key a figure saves must be described here; an undescribed key stops
 the build, so the README cannot fall behind the files.

@@ -19,14 +19,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from generator import data, facts, figures, model, render, trace, train
+from generator import render
 from generator.cache import Cache, code_hash, stage_key
 from generator.config import Config
 from generator.files import read_npz, write_bytes, write_json, write_npz
+
+# The other stage modules are imported inside the stages that run them: importing torch
+# and matplotlib costs more than a whole rebuild whose results are all cached.
+if TYPE_CHECKING:
+    from generator import data, model, trace
+
+# Versions of the libraries whose output bytes a stage depends on, beyond torch and numpy.
+FIGURE_LIBRARIES = ("matplotlib", "pillow", "imageio")
+SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2")
 
 STAGE_NAMES = ("data", "train", "facts", "figures", "render", "site")
 
@@ -57,6 +66,7 @@ class Build:
         self.log = log
         self.cache = Cache(paths.cache, report=log)
         self._nested_seconds: list[float] = []
+        self.outcomes: dict[str, str] = {}  # stage -> how it got its result, in run order
 
     @contextmanager
     def stage(self, name: str) -> Iterator[dict[str, str]]:
@@ -75,18 +85,21 @@ class Build:
             own = elapsed - self._nested_seconds.pop()
             if self._nested_seconds:
                 self._nested_seconds[-1] += elapsed
+        self.outcomes[name] = status["how"]
         self.log(f"=== {name}: {status['how']} in {own:.2f} s")
 
     # --- data -----------------------------------------------------------------
     @cached_property
     def dataset(self) -> data.Dataset:
         with self.stage("data"):
+            from generator import data
+
             return data.make_dataset(self.cfg.data)
 
     # --- train (records the trace) --------------------------------------------
     @cached_property
     def train_key(self) -> str:
-        code = code_hash(data, model, train, trace)
+        code = code_hash("data", "model", "train", "trace")
         return stage_key("train", self.cfg.section_hash("data", "model", "train", "record"), code)
 
     @cached_property
@@ -99,6 +112,8 @@ class Build:
             return self.cache.store("train", self.train_key, self._train_into)
 
     def _train_into(self, folder: Path) -> None:
+        from generator import trace, train
+
         recorder = trace.Recorder(self.cfg, self.dataset)
         with tqdm(total=self.cfg.total_steps, desc="training", unit="step", mininterval=0.5) as bar:
 
@@ -115,12 +130,14 @@ class Build:
 
     @cached_property
     def recorded(self) -> trace.Trace:
+        from generator import trace
+
         return trace.Trace.from_arrays(read_npz(self.trace_dir / "trace.npz"))
 
     # --- facts ------------------------------------------------------------------
     @cached_property
     def facts_key(self) -> str:
-        return stage_key("facts", self.train_key, code_hash(facts, model))
+        return stage_key("facts", self.train_key, code_hash("facts"))
 
     @cached_property
     def derived_facts(self) -> dict[str, Any]:
@@ -129,6 +146,8 @@ class Build:
             if folder:
                 status["how"] = f"from cache {self.facts_key}"
             else:
+                from generator import facts
+
                 derived = facts.derive_facts(self.cfg, self.recorded)
                 folder = self.cache.store(
                     "facts", self.facts_key, lambda f: write_json(f / "facts.json", derived)
@@ -138,7 +157,8 @@ class Build:
     # --- figures ----------------------------------------------------------------
     @cached_property
     def figures_key(self) -> str:
-        return stage_key("figures", self.train_key, code_hash(figures))
+        code = code_hash("figures")
+        return stage_key("figures", self.train_key, code, libraries=FIGURE_LIBRARIES)
 
     @cached_property
     def figures_dir(self) -> Path:
@@ -147,6 +167,8 @@ class Build:
             if cached:
                 status["how"] = f"from cache {self.figures_key}"
                 return cached
+            from generator import figures
+
             return self.cache.store(
                 "figures",
                 self.figures_key,
@@ -195,7 +217,7 @@ class Build:
             if path.is_file():
                 digest.update(str(path.relative_to(self.paths.root)).encode())
                 digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return stage_key("site", digest.hexdigest(), libraries=SITE_LIBRARIES)
 
     def run(self, stage: str) -> None:
         """Run one stage and whatever it needs; "build" runs them all."""
@@ -209,6 +231,11 @@ class Build:
             "build": self.site,
         }
         actions[stage]()
+        if stage == "build":  # say so when a stage was skipped because its results were cached
+            for name in STAGE_NAMES:
+                if name not in self.outcomes:
+                    self.outcomes[name] = "not needed"
+                    self.log(f"=== {name}: not needed")
 
 
 def build_site(config_file: Path, site: Path) -> None:

@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help site test serve lint clean
+.PHONY: help site test bench serve lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ site: $(INSTALLED) ## Build the article into site/ (trains on first run, then us
 test: $(INSTALLED) ## Run the test suite
 	$(PY) -m ruff check generator tests
 	$(PY) -m pytest $(ARGS)
+
+bench: $(INSTALLED) ## Time cold and warm builds and training; write bench.json (minutes)
+	$(PY) -m generator.bench $(ARGS)
 
 serve: site ## Live preview at http://127.0.0.1:8000
 	$(PY) -m mkdocs serve

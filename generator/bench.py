@@ -94,6 +94,13 @@ def append_line(path: Path, line: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
 
 
+def edit_module(project: Path, module: str, note: str) -> None:
+    """Append a comment to the project's copy of a generator module: new code, same behaviour."""
+    path = source_file(f"generator.{module}")
+    assert path is not None, module
+    append_line(project / path.relative_to(REPO), f"# {note}")
+
+
 # --- one build in a fresh process ---------------------------------------------------
 @dataclass(frozen=True)
 class BuildRun:
@@ -141,9 +148,7 @@ def one_round(
     template = sorted((project / "generator/templates").glob("*.md.j2"))[0]
     append_line(template, f"\n<!-- bench: prose edit {index} -->")
     runs["prose"] = run_build(project, *args)
-    figures = source_file("generator.figures")
-    assert figures is not None
-    append_line(project / figures.relative_to(REPO), f"# bench: figure-code edit {index}")
+    edit_module(project, "figures", f"bench: figure-code edit {index}")
     runs["figure_code"] = run_build(project, *args)
     lr = cfg.train.lr * (1 + (index + 1) / 100)  # a new value each round, so it always retrains
     runs["retrain"] = run_build(project, *args, f"--train.lr={lr!r}")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.bench import BuildRun, append_line, copy_sources, run_build
+from generator.bench import BuildRun, append_line, copy_sources, edit_module, run_build
 from generator.cache import code_hash, source_closure, stage_key
 from generator.pipeline import STAGE_NAMES
 
@@ -61,7 +61,7 @@ def test_a_prose_edit_renders_the_pages_and_reruns_mkdocs_only(project: Path) ->
 
 
 def test_a_figure_code_edit_redraws_figures_from_the_cached_trace(project: Path) -> None:
-    append_line(project / "generator/figures.py", "# an edit made by test_caching")
+    edit_module(project, "figures", "an edit made by test_caching")
     run = run_build(project, *TINY)
     assert "figures" in run.recomputed()
     assert outcomes(run)["train"] == "from cache"
@@ -81,7 +81,7 @@ def test_a_config_change_that_needs_training_retrains(project: Path, change: tup
 
 
 def test_a_model_code_edit_retrains(project: Path) -> None:
-    append_line(project / "generator/model.py", "# an edit made by test_caching")
+    edit_module(project, "model", "an edit made by test_caching")
     assert {"train", "facts", "figures"} <= set(run_build(project, *TINY).recomputed())
 
 

@@ -48,7 +48,12 @@ def code_hash(*modules: str) -> str:
 def source_closure(modules: Iterable[str]) -> set[Path]:
     """Source files of the given generator modules and every generator module they import."""
     seen: set[Path] = set()
-    pending = [path for name in modules if (path := source_file(name))]
+    pending = []
+    for name in modules:
+        path = source_file(name)
+        if path is None:  # a typo here would key a stage on nothing and never invalidate it
+            raise ValueError(f"{name!r} is not a module of the {PACKAGE.name} package")
+        pending.append(path)
     while pending:
         path = pending.pop()
         if path not in seen:

@@ -90,6 +90,8 @@ def test_code_hash_follows_the_generator_modules_a_stage_imports() -> None:
     assert {"figures.py", "data.py", "trace.py", "config.py"} <= figures
     assert not {"render.py", "pipeline.py", "bench.py"} & figures
     assert code_hash("figures") != code_hash("facts")
+    with pytest.raises(ValueError, match="figure"):
+        code_hash("figure")  # a misspelt stage module must not hash to "no code"
 
 
 def test_stage_key_changes_with_each_part_and_library_list() -> None:

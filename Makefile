@@ -15,7 +15,7 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help site test serve lint clean bench
+.PHONY: help site test bench serve lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,7 +40,8 @@ test: $(INSTALLED) $(NODE_DEPS) ## Run the test suite
 	$(PY) -m ruff check generator tests
 	$(PY) -m pytest $(ARGS)
 
-bench: site ## Time the figures and measure their size and frame-to-frame change
+bench: site ## Time cold and warm builds, training and each figure; write bench.json (minutes)
+	$(PY) -m generator.bench $(ARGS)
 	$(PY) -m generator.figures.bench
 
 serve: site ## Live preview at http://127.0.0.1:8000

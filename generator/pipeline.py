@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
-from generator import claims, data, facts, figures, model, provenance, render, trace, train
+from generator import provenance, render
 from generator.cache import Cache, code_hash, stage_key
 from generator.config import Config
 from generator.files import (
@@ -34,6 +34,15 @@ from generator.files import (
     write_json,
     write_npz,
 )
+
+# The other stage modules are imported inside the stages that run them: importing torch
+# and matplotlib costs more than a whole rebuild whose results are all cached.
+if TYPE_CHECKING:
+    from generator import data, model, trace
+
+# Versions of the libraries whose output bytes a stage depends on, beyond torch and numpy.
+FIGURE_LIBRARIES = ("matplotlib", "pillow", "imageio")
+SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2")
 
 STAGE_NAMES = ("data", "train", "facts", "figures", "render", "site")
 
@@ -64,6 +73,7 @@ class Build:
         self.log = log
         self.cache = Cache(paths.cache, report=log)
         self._nested_seconds: list[float] = []
+        self.outcomes: dict[str, str] = {}  # stage -> how it got its result, in run order
 
     @contextmanager
     def stage(self, name: str) -> Iterator[dict[str, str]]:
@@ -82,18 +92,21 @@ class Build:
             own = elapsed - self._nested_seconds.pop()
             if self._nested_seconds:
                 self._nested_seconds[-1] += elapsed
+        self.outcomes[name] = status["how"]
         self.log(f"=== {name}: {status['how']} in {own:.2f} s")
 
     # --- data -----------------------------------------------------------------
     @cached_property
     def dataset(self) -> data.Dataset:
         with self.stage("data"):
+            from generator import data
+
             return data.make_dataset(self.cfg.data)
 
     # --- train (records the trace) --------------------------------------------
     @cached_property
     def train_key(self) -> str:
-        code = code_hash(data, model, train, trace)
+        code = code_hash("data", "model", "train", "trace", "provenance")
         return stage_key("train", self.cfg.section_hash("data", "model", "train", "record"), code)
 
     @cached_property
@@ -106,6 +119,8 @@ class Build:
             return self.cache.store("train", self.train_key, self._train_into)
 
     def _train_into(self, folder: Path) -> None:
+        from generator import trace, train
+
         recorder = trace.Recorder(self.cfg, self.dataset)
         with tqdm(total=self.cfg.total_steps, desc="training", unit="step", mininterval=0.5) as bar:
 
@@ -119,15 +134,18 @@ class Build:
         write_npz(folder / "trace.npz", recorder.finish().to_arrays())
         weights = {name: t.detach().numpy() for name, t in net.state_dict().items()}
         write_npz(folder / "weights.npz", weights)
+        write_json(folder / "machine.json", provenance.training_machine())
 
     @cached_property
     def recorded(self) -> trace.Trace:
+        from generator import trace
+
         return trace.Trace.from_arrays(read_npz(self.trace_dir / "trace.npz"))
 
     # --- facts ------------------------------------------------------------------
     @cached_property
     def facts_key(self) -> str:
-        return stage_key("facts", self.train_key, code_hash(facts, claims, model))
+        return stage_key("facts", self.train_key, code_hash("facts"))
 
     @cached_property
     def derived_facts(self) -> dict[str, Any]:
@@ -136,7 +154,10 @@ class Build:
             if folder:
                 status["how"] = f"from cache {self.facts_key}"
             else:
+                from generator import facts
+
                 derived = facts.derive_facts(self.cfg, self.recorded)
+                derived["machine"] = json.loads((self.trace_dir / "machine.json").read_text())
                 folder = self.cache.store(
                     "facts", self.facts_key, lambda f: write_json(f / "facts.json", derived)
                 )
@@ -145,7 +166,8 @@ class Build:
     # --- figures ----------------------------------------------------------------
     @cached_property
     def figures_key(self) -> str:
-        return stage_key("figures", self.train_key, code_hash(figures, *figures.MODULES))
+        code = code_hash("figures")
+        return stage_key("figures", self.train_key, code, libraries=FIGURE_LIBRARIES)
 
     @cached_property
     def figures_dir(self) -> Path:
@@ -154,6 +176,8 @@ class Build:
             if cached:
                 status["how"] = f"from cache {self.figures_key}"
                 return cached
+            from generator import figures
+
             return self.cache.store(
                 "figures",
                 self.figures_key,
@@ -179,7 +203,7 @@ class Build:
             json.dumps(self.derived_facts, indent=2, sort_keys=True).encode() + b"\n"
         )
         wanted["config.json"] = self.cfg.to_json().encode()
-        about = provenance.describe(self.cfg, self.paths.root)
+        about = provenance.describe(self.cfg, self.paths.root, self.derived_facts["machine"])
         wanted["provenance.json"] = json.dumps(about, indent=2, sort_keys=True).encode() + b"\n"
         for name, content in wanted.items():
             write_bytes(out / name, content)
@@ -205,7 +229,7 @@ class Build:
             if path.is_file():
                 digest.update(str(path.relative_to(self.paths.root)).encode())
                 digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return stage_key("site", digest.hexdigest(), libraries=SITE_LIBRARIES)
 
     def run(self, stage: str) -> None:
         """Run one stage and whatever it needs; "build" runs them all."""
@@ -219,6 +243,11 @@ class Build:
             "build": self.site,
         }
         actions[stage]()
+        if stage == "build":  # say so when a stage was skipped because its results were cached
+            for name in STAGE_NAMES:
+                if name not in self.outcomes:
+                    self.outcomes[name] = "not needed"
+                    self.log(f"=== {name}: not needed")
 
 
 def build_site(config_file: Path, site: Path) -> None:

@@ -12,10 +12,17 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-import torch
-
 from generator.config import Config
+
+
+def training_machine() -> dict[str, str]:
+    """What the numbers depend on beyond the config; recorded by the train stage.
+
+    Recorded at training time because a cached run may be published from
+    another machine: the page must name the one that trained.
+    """
+
+    return {}
 
 
 def git(root: Path, *args: str) -> str | None:
@@ -39,15 +46,13 @@ def build_date() -> str | None:
     return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%d")
 
 
-def describe(cfg: Config, root: Path) -> dict[str, object]:
+def describe(cfg: Config, root: Path, machine: dict[str, str]) -> dict[str, object]:
     return {
+        **machine,
         "commit": git(root, "describe", "--always", "--dirty", "--abbrev=12"),
         "config_hash": cfg.hash,
         "data_seed": cfg.data.seed,
         "train_seed": cfg.train.seed,
-        "torch": torch.__version__,
-        "numpy": np.__version__,
-        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "threads": cfg.train.threads,
         "build_date": build_date(),
     }

@@ -1,0 +1,102 @@
+"""Which stages a rebuild recomputes, for each kind of change.
+
+Each scenario starts from one cold tiny build in a scratch copy of the project
+(generator code included, so the code can be edited there without touching
+the checkout) and asserts what every stage reported, never how long it took.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.bench import BuildRun, append_line, copy_sources, edit_module, run_build
+from generator.cache import code_hash, source_closure, stage_key
+from generator.pipeline import STAGE_NAMES
+
+TINY = ("--preset", "tiny")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildRun]:
+    project = copy_sources(tmp_path_factory.mktemp("caching") / "project")
+    return project, run_build(project, *TINY)
+
+
+@pytest.fixture
+def project(built: tuple[Path, BuildRun], tmp_path: Path) -> Path:
+    """A private copy of the cold-built project, cache and site included."""
+    return Path(shutil.copytree(built[0], tmp_path / "project", symlinks=True))
+
+
+def outcomes(run: BuildRun) -> dict[str, str]:
+    return {name: how for name, (how, _) in run.stages.items()}
+
+
+def test_a_cold_build_computes_every_stage(built: tuple[Path, BuildRun]) -> None:
+    assert outcomes(built[1]) == dict.fromkeys(STAGE_NAMES, "computed")
+
+
+def test_no_change_reads_everything_from_the_cache(project: Path) -> None:
+    assert outcomes(run_build(project, *TINY)) == {
+        "data": "not needed",
+        "train": "not needed",
+        "facts": "from cache",
+        "figures": "from cache",
+        "render": "computed",  # cheap: fills the templates, writes only what changed
+        "site": "unchanged",
+    }
+
+
+def test_a_prose_edit_renders_the_pages_and_reruns_mkdocs_only(project: Path) -> None:
+    template = sorted((project / "generator/templates").glob("*.md.j2"))[0]
+    append_line(template, "\nA sentence added by test_caching.\n")
+    run = run_build(project, *TINY)
+    assert run.recomputed() == ["render", "site"]
+    assert outcomes(run)["train"] == "not needed"
+    pages = [page.read_text(encoding="utf-8") for page in (project / "site").rglob("*.html")]
+    assert any("A sentence added by test_caching." in page for page in pages)
+
+
+def test_a_figure_code_edit_redraws_figures_from_the_cached_trace(project: Path) -> None:
+    edit_module(project, "figures", "an edit made by test_caching")
+    run = run_build(project, *TINY)
+    assert "figures" in run.recomputed()
+    assert outcomes(run)["train"] == "from cache"
+    assert outcomes(run)["facts"] == "from cache"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("--train.lr=0.002",),  # a training input
+        ("--record.snapshots=10",),  # what is recorded is made while training
+    ],
+)
+def test_a_config_change_that_needs_training_retrains(project: Path, change: tuple[str]) -> None:
+    run = run_build(project, *TINY, *change)
+    assert {"train", "facts", "figures"} <= set(run.recomputed())
+
+
+def test_a_model_code_edit_retrains(project: Path) -> None:
+    edit_module(project, "model", "an edit made by test_caching")
+    assert {"train", "facts", "figures"} <= set(run_build(project, *TINY).recomputed())
+
+
+def test_code_hash_follows_the_generator_modules_a_stage_imports() -> None:
+    figures = {path.name for path in source_closure(["generator.figures"])}
+    assert {"figures.py", "data.py", "trace.py", "config.py"} <= figures
+    assert not {"render.py", "pipeline.py", "bench.py"} & figures
+    assert code_hash("figures") != code_hash("facts")
+    with pytest.raises(ValueError, match="figure"):
+        code_hash("figure")  # a misspelt stage module must not hash to "no code"
+
+
+def test_stage_key_changes_with_each_part_and_library_list() -> None:
+    key = stage_key("figures", "a", "b")
+    assert stage_key("figures", "a", "b") == key
+    assert stage_key("facts", "a", "b") != key
+    assert stage_key("figures", "a", "c") != key
+    assert stage_key("figures", "a", "b", libraries=("matplotlib",)) != key

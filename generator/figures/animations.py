@@ -22,12 +22,14 @@ from generator.figures.chrome import (
     TEXT,
     Box,
     Grid,
+    bar_label_width,
     blank,
     colour_bar,
     fill_progress,
     format_value,
     outline,
     put_text,
+    text_width,
     upscale,
 )
 from generator.figures.palette import (
@@ -178,7 +180,7 @@ def map_animation(figure: MapFigure, cfg: Config, trace: Trace) -> Animation:
     bar = Box(grid.top + SMALL + 3, grid.box.right + 16, max(grid.box.height - 40, 60), 10)
     canvas = start_canvas(
         max(grid.box.bottom, HEADER + probe_size + 40, bar.bottom + 30) + 8,
-        bar.right + 64,
+        bar.right + bar_label_width(scale) + MARGIN,
         figure.title,
     )
     draw_probe(canvas, grid.top + SMALL + 3, cfg, trace)
@@ -217,7 +219,7 @@ def kernel_animation(trace: Trace) -> Animation:
     for _ in panels:
         grids.append(Grid(top + LINE, MARGIN, count, min(8, count), size, size))
         top = grids[-1].box.bottom + 12
-    width = grids[0].box.right + 90
+    width = grids[0].box.right + 24 + max(bar_label_width(scale) for _, _, scale in panels) + MARGIN
     canvas = start_canvas(top + 4, width, "Conv1 kernels (3x3) over training")
     for grid, (_, subtitle, scale) in zip(grids, panels, strict=True):
         put_text(canvas, grid.top - LINE, MARGIN, subtitle)
@@ -265,7 +267,13 @@ VECTOR_FIGURES = (
     VectorFigure("probs_fmap_evolution", "probs", "Softmax probabilities", False, 32),
 )
 PLOT_HEIGHT = 128
-AXIS_WIDTH = 52
+TICK_ROOM = 9  # px from a tick label's right edge to the plot
+
+
+def axis_width(axis: Scale) -> int:
+    """Room left of the plot for the tick labels, which are as wide as their values."""
+    labels = (axis.high, axis.low, 0.0)
+    return TICK_ROOM + max(text_width(format_value(v)) for v in labels)
 
 
 def highlighted(figure: VectorFigure, trace: Trace) -> tuple[int, int, int, str]:
@@ -302,7 +310,7 @@ def vector_animation(figure: VectorFigure, trace: Trace) -> Animation:
     values = trace.stages[figure.stage]  # (K, n)
     units = values.shape[1]
     axis = bar_axis(figure, values)
-    plot = Box(HEADER + 8, MARGIN + AXIS_WIDTH, PLOT_HEIGHT, units * figure.slot)
+    plot = Box(HEADER + 8, MARGIN + axis_width(axis), PLOT_HEIGHT, units * figure.slot)
     canvas = start_canvas(
         plot.bottom + 2 * LINE + 14, max(plot.right + 2 * MARGIN, 330), figure.title
     )
@@ -346,7 +354,7 @@ def draw_bar_axis(canvas: np.ndarray, plot: Box, axis: Scale, zero: int) -> None
         put_text(
             canvas,
             plot.top + row - TEXT // 2 - 1,
-            plot.left - 9,
+            plot.left - TICK_ROOM,
             format_value(value),
             align="right",
         )

@@ -63,6 +63,10 @@ def text_mask(string: str, size: int) -> np.ndarray:
     return np.asarray(image)
 
 
+def text_width(string: str, size: int = TEXT) -> int:
+    return text_mask(string, size).shape[1]
+
+
 def put_text(
     canvas: np.ndarray,
     top: int,
@@ -80,6 +84,9 @@ def put_text(
     mask = text_mask(string, size)
     height, width = mask.shape
     left = {"left": x, "centre": x - width // 2, "right": x - width}[align]
+    if top < 0 or left < 0 or top + height > canvas.shape[0] or left + width > canvas.shape[1]:
+        # A layout that did not leave room for this text: say which, rather than crop it.
+        raise ValueError(f"text {string!r} ({width} px wide) does not fit the canvas at x={left}")
     region = Box(top, left, height, width).of(canvas)
     if ink is None:
         # A few shades of anti-aliasing read as well as 32 and compress better.
@@ -153,19 +160,34 @@ def format_value(value: float) -> str:
     return f"{value:.3g}".replace("-", "\u2212")
 
 
+def bar_labels(scale: Scale) -> tuple[str, str]:
+    """(top, bottom) value labels of a colour bar; clipped ends say so (a sequential
+    scale starts at zero and never clips below)."""
+    top = "\u2265 " if scale.clipped else ""
+    bottom = "\u2264 " if scale.clipped and scale.low < 0 else ""
+    return top + format_value(scale.high), bottom + format_value(scale.low)
+
+
+BAR_LABEL_GAP = 4  # px between a colour bar and its value labels
+
+
+def bar_label_width(scale: Scale) -> int:
+    """Width the value labels take right of a colour bar, gap included: it depends on the
+    values (-1.23e-05 is twice as wide as 0.5), so layouts ask rather than assume."""
+    return BAR_LABEL_GAP + max(text_width(label) for label in bar_labels(scale))
+
+
 def colour_bar(canvas: np.ndarray, box: Box, scale: Scale, label: str) -> None:
     """A vertical bar of every colour level, high at the top, with the real values."""
     rows = np.arange(box.height)
     levels = np.round((1 - rows / (box.height - 1)) * (LEVELS - 1)).astype(np.uint8)
     box.of(canvas)[:] = levels[:, None]
     outline(canvas, box, BLACK)
-    x = box.right + 4
-    # Clipped ends say so; a sequential scale starts at zero and never clips below.
-    top = "\u2265 " if scale.clipped else ""
-    bottom = "\u2264 " if scale.clipped and scale.low < 0 else ""
+    x = box.right + BAR_LABEL_GAP
+    high, low = bar_labels(scale)
     half = TEXT // 2 + 1
-    put_text(canvas, box.top - half, x, top + format_value(scale.high))
-    put_text(canvas, box.bottom - half - 2, x, bottom + format_value(scale.low))
+    put_text(canvas, box.top - half, x, high)
+    put_text(canvas, box.bottom - half - 2, x, low)
     if scale.low < 0:
         put_text(canvas, box.top + box.height // 2 - half, x, "0")
     put_text(canvas, box.bottom + 6, box.left, label, SMALL)

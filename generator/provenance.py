@@ -21,8 +21,14 @@ def training_machine() -> dict[str, str]:
     Recorded at training time because a cached run may be published from
     another machine: the page must name the one that trained.
     """
+    import numpy as np
+    import torch
 
-    return {}
+    return {
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+    }
 
 
 def git(root: Path, *args: str) -> str | None:

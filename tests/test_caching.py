@@ -86,9 +86,10 @@ def test_a_model_code_edit_retrains(project: Path) -> None:
 
 
 def test_code_hash_follows_the_generator_modules_a_stage_imports() -> None:
-    figures = {path.name for path in source_closure(["generator.figures"])}
-    assert {"figures.py", "data.py", "trace.py", "config.py"} <= figures
-    assert not {"render.py", "pipeline.py", "bench.py"} & figures
+    package = Path(source_closure(["generator.config"]).pop()).parent
+    figures = {p.relative_to(package).as_posix() for p in source_closure(["generator.figures"])}
+    assert {"figures/__init__.py", "figures/gif.py", "data.py", "trace.py", "config.py"} <= figures
+    assert not {"render.py", "pipeline.py", "bench.py", "figures/bench.py"} & figures
     assert code_hash("figures") != code_hash("facts")
     with pytest.raises(ValueError, match="figure"):
         code_hash("figure")  # a misspelt stage module must not hash to "no code"

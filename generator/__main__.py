@@ -25,6 +25,7 @@ STAGES_HELP = {
     "train": "train TinyCNN and record the trace",
     "facts": "derive facts.json from the trace",
     "figures": "render the PNG figures and GIF animations",
+    "seeds": "train the same setup with study.seeds training seeds; summarise their facts",
     "render": "fill the Markdown templates with the facts",
     "site": "build the site with MkDocs (same as build)",
     "config": "print the resolved config as JSON and stop",

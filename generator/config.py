@@ -1,6 +1,6 @@
 """Every knob of a build, in one frozen, validated object.
 
-The config is nested by concern (data, model, train, record); each part owns
+The config is nested by concern (data, model, train, record, study); each part owns
 its defaults, which are the published article's. It is printed at the start
 of a build, written next to the outputs, and its hash keys the cache.
 """
@@ -80,11 +80,18 @@ class RecordConfig:
 
 
 @dataclass(frozen=True)
+class StudyConfig:
+    # Training runs of the same setup: train.seed and the next seeds - 1 seeds, same data.
+    seeds: int = knob(5, 2, 32)
+
+
+@dataclass(frozen=True)
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     record: RecordConfig = field(default_factory=RecordConfig)
+    study: StudyConfig = field(default_factory=StudyConfig)
 
     @property
     def steps_per_epoch(self) -> int:
@@ -121,6 +128,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "train.epochs": 2,
         "train.batch_size": 32,
         "record.snapshots": 12,
+        "study.seeds": 3,
     },
 }
 

@@ -23,12 +23,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from generator import data, facts, figures, model, render, trace, train
+from generator import data, facts, figures, model, render, seeds, trace, train
 from generator.cache import Cache, code_hash, stage_key
 from generator.config import Config
-from generator.files import read_npz, write_bytes, write_json, write_npz
+from generator.files import json_text, read_npz, write_bytes, write_json, write_npz
 
-STAGE_NAMES = ("data", "train", "facts", "figures", "render", "site")
+STAGE_NAMES = ("data", "train", "facts", "figures", "seeds", "render", "site")
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ class Build:
     # --- facts ------------------------------------------------------------------
     @cached_property
     def facts_key(self) -> str:
-        return stage_key("facts", self.train_key, code_hash(facts, model))
+        # facts.json embeds the whole config, including sections training does not read
+        return stage_key("facts", self.train_key, self.cfg.hash, code_hash(facts, model))
 
     @cached_property
     def derived_facts(self) -> dict[str, Any]:
@@ -155,6 +156,26 @@ class Build:
                 ),
             )
 
+    # --- seeds: the same setup with other training seeds -------------------------
+    def sibling(self, cfg: Config, label: str) -> Build:
+        """A build of another config that shares this one's cache and log; itself if same."""
+        if cfg == self.cfg:
+            return self
+        other = Build(cfg, self.paths, log=lambda line: self.log(f"  [{label}] {line}"))
+        other._nested_seconds = self._nested_seconds  # its stages' time is not ours
+        return other
+
+    @cached_property
+    def seed_study(self) -> dict[str, Any]:
+        with self.stage("seeds"):
+            runs = {
+                seed: self.sibling(seeds.seed_config(self.cfg, seed), f"seed {seed}")
+                for seed in seeds.seed_list(self.cfg)
+            }
+            # Claims hook: facts carry their claims (facts["claims"]); if claims.py evaluates
+            # them outside derive_facts instead, pass claims_of=<that function> here.
+            return seeds.seed_study(self.cfg, {s: b.derived_facts for s, b in runs.items()})
+
     # --- render -----------------------------------------------------------------
     def render(self) -> None:
         with self.stage("render"):
@@ -172,6 +193,7 @@ class Build:
             json.dumps(self.derived_facts, indent=2, sort_keys=True).encode() + b"\n"
         )
         wanted["config.json"] = self.cfg.to_json().encode()
+        wanted["seeds.json"] = json_text(self.seed_study).encode()
         for name, content in wanted.items():
             write_bytes(out / name, content)
         for stale in set(p.name for p in out.iterdir()) - set(wanted):
@@ -204,6 +226,7 @@ class Build:
             "train": lambda: self.trace_dir,
             "facts": lambda: self.derived_facts,
             "figures": lambda: self.figures_dir,
+            "seeds": lambda: self.seed_study,
             "render": self.render,
             "site": self.site,
             "build": self.site,

@@ -26,6 +26,7 @@ STAGES_HELP = {
     "facts": "derive facts.json from the trace",
     "figures": "render the PNG figures and GIF animations",
     "seeds": "train the same setup with study.seeds training seeds; summarise their facts",
+    "experiments": "train a same-size MLP and TinyCNN at other noise levels; chart them",
     "render": "fill the Markdown templates with the facts",
     "site": "build the site with MkDocs (same as build)",
     "config": "print the resolved config as JSON and stop",

@@ -23,12 +23,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from generator import data, facts, figures, model, render, seeds, trace, train
-from generator.cache import Cache, code_hash, stage_key
+from generator import data, experiments, facts, figures, mlp, model, render, seeds, trace, train
+from generator.cache import MANIFEST, Cache, code_hash, stage_key
 from generator.config import Config
 from generator.files import json_text, read_npz, write_bytes, write_json, write_npz
 
-STAGE_NAMES = ("data", "train", "facts", "figures", "seeds", "render", "site")
+STAGE_NAMES = ("data", "train", "facts", "figures", "seeds", "mlp", "experiments", "render", "site")
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,45 @@ class Build:
             # them outside derive_facts instead, pass claims_of=<that function> here.
             return seeds.seed_study(self.cfg, {s: b.derived_facts for s, b in runs.items()})
 
+    # --- experiments: a same-size MLP, and other noise levels ---------------------
+    def _cached_folder(self, stage: str, key: str, fill: Callable[[Path], object]) -> Path:
+        with self.stage(stage) as status:
+            folder = self.cache.load(stage, key)
+            if folder:
+                status["how"] = f"from cache {key}"
+                return folder
+            return self.cache.store(stage, key, fill)
+
+    @cached_property
+    def mlp_curves(self) -> dict[str, Any]:
+        sections = self.cfg.section_hash("data", "model", "train", "record")
+        key = stage_key("mlp", sections, code_hash(data, model, train, trace, mlp))
+        folder = self._cached_folder(
+            "mlp", key, lambda f: write_npz(f / "mlp.npz", mlp.train_mlp(self.cfg, self.dataset))
+        )
+        return read_npz(folder / "mlp.npz")
+
+    @cached_property
+    def experiment_results(self) -> dict[str, Any]:
+        levels = experiments.noise_levels(self.cfg)
+        runs = {
+            n: self.sibling(experiments.noise_config(self.cfg, n), f"noise {n:g}") for n in levels
+        }
+        curves = self.mlp_curves
+        with self.stage("experiments"):
+            noise = {n: (run.recorded, run.derived_facts) for n, run in runs.items()}
+            return experiments.summarize(self.cfg, self.recorded, self.derived_facts, curves, noise)
+
+    @cached_property
+    def experiment_charts_dir(self) -> Path:
+        results = hashlib.sha256(json_text(self.experiment_results).encode()).hexdigest()
+        key = stage_key("experiment-charts", results, code_hash(experiments, figures))
+        return self._cached_folder(
+            "experiment-charts",
+            key,
+            lambda f: experiments.render_charts(self.experiment_results, f),
+        )
+
     # --- render -----------------------------------------------------------------
     def render(self) -> None:
         with self.stage("render"):
@@ -186,14 +225,14 @@ class Build:
     def _publish_assets(self) -> None:
         """Copy figures, facts and config into docs/assets/generated, dropping stale files."""
         out = self.paths.generated
-        wanted = {
-            p.name: p.read_bytes() for p in self.figures_dir.iterdir() if p.name != "manifest.json"
-        }
+        wanted = entry_files(self.figures_dir)
         wanted["facts.json"] = (
             json.dumps(self.derived_facts, indent=2, sort_keys=True).encode() + b"\n"
         )
         wanted["config.json"] = self.cfg.to_json().encode()
         wanted["seeds.json"] = json_text(self.seed_study).encode()
+        wanted["experiments.json"] = json_text(self.experiment_results).encode()
+        wanted.update(entry_files(self.experiment_charts_dir))
         for name, content in wanted.items():
             write_bytes(out / name, content)
         for stale in set(p.name for p in out.iterdir()) - set(wanted):
@@ -227,11 +266,17 @@ class Build:
             "facts": lambda: self.derived_facts,
             "figures": lambda: self.figures_dir,
             "seeds": lambda: self.seed_study,
+            "experiments": lambda: self.experiment_charts_dir,
             "render": self.render,
             "site": self.site,
             "build": self.site,
         }
         actions[stage]()
+
+
+def entry_files(folder: Path) -> dict[str, bytes]:
+    """The files of a cache entry, by name, without its manifest."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name != MANIFEST}
 
 
 def build_site(config_file: Path, site: Path) -> None:

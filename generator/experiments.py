@@ -26,7 +26,7 @@ from generator.figures import save_chart
 from generator.files import write_npz
 from generator.trace import Trace
 
-NOISE_LEVELS = (0.1, 0.35, 0.6, 0.8, 1.0)  # std of the background noise; 0.35 is the default
+NOISE_LEVELS = (0.1, 0.35, 0.5, 0.7, 1.0)  # std of the background noise; 0.35 is the default
 DARK_BACKGROUND = "#1e2029"  # MkDocs Material's slate background
 
 
@@ -143,7 +143,7 @@ def mlp_vs_cnn_chart(result: dict[str, Any]) -> plt.Figure:
 
 def noise_chart(result: dict[str, Any]) -> plt.Figure:
     figure, (curve_ax, final_ax) = plt.subplots(1, 2, figsize=(10, 3.6))
-    colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(result["runs"])))
+    colours = plt.get_cmap("viridis")(np.linspace(0.15, 0.85, len(result["runs"])))
     for run, colour in zip(result["runs"], colours, strict=True):
         curve_ax.plot(
             result["steps"], run["test_acc"], color=colour, label=f"noise {run['noise']:g}"

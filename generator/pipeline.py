@@ -23,7 +23,19 @@ from typing import Any
 
 from tqdm import tqdm
 
-from generator import data, experiments, facts, figures, mlp, model, render, seeds, trace, train
+from generator import (
+    data,
+    downloads,
+    experiments,
+    facts,
+    figures,
+    mlp,
+    model,
+    render,
+    seeds,
+    trace,
+    train,
+)
 from generator.cache import MANIFEST, Cache, code_hash, stage_key
 from generator.config import Config
 from generator.files import json_text, read_npz, write_bytes, write_json, write_npz
@@ -223,7 +235,10 @@ class Build:
             render.render_pages(context, self.paths.docs)
 
     def _publish_assets(self) -> None:
-        """Copy figures, facts and config into docs/assets/generated, dropping stale files."""
+        """Copy figures, facts, config, studies and downloads into docs/assets/generated.
+
+        Files no longer produced are dropped.
+        """
         out = self.paths.generated
         wanted = entry_files(self.figures_dir)
         wanted["facts.json"] = (
@@ -233,6 +248,8 @@ class Build:
         wanted["seeds.json"] = json_text(self.seed_study).encode()
         wanted["experiments.json"] = json_text(self.experiment_results).encode()
         wanted.update(entry_files(self.experiment_charts_dir))
+        wanted.update({n: (self.trace_dir / n).read_bytes() for n in ("weights.npz", "trace.npz")})
+        wanted["downloads.json"] = json_text(downloads.listing(wanted)).encode()
         for name, content in wanted.items():
             write_bytes(out / name, content)
         for stale in set(p.name for p in out.iterdir()) - set(wanted):

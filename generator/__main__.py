@@ -34,7 +34,7 @@ STAGES_HELP = {
 
 
 def argument_parser() -> argparse.ArgumentParser:
-    stages = "\n".join(f"  {name:<8} {text}" for name, text in STAGES_HELP.items())
+    stages = "\n".join(f"  {name:<11} {text}" for name, text in STAGES_HELP.items())
     parser = argparse.ArgumentParser(
         prog="python -m generator",
         description="Build the Inside TinyCNN article: data, training, figures, pages, site.",

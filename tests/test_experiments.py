@@ -9,6 +9,8 @@ from generator.config import build_config
 from generator.experiments import NOISE_LEVELS, noise_config, noise_levels, render_charts
 from generator.mlp import MLP, cnn_parameters, matching_width, mlp_parameters
 
+TINY = build_config(preset="tiny")
+
 
 @pytest.fixture(scope="module")
 def results(tiny_project):
@@ -57,18 +59,19 @@ def test_cnn_side_is_the_main_run(results, tiny_project):
 def test_mlp_was_trained_on_the_same_schedule(results, tiny_project):
     compared = results["mlp_vs_cnn"]
     mlp = compared["mlp"]
-    assert mlp["hidden"] == matching_width(build_config(preset="tiny"))
+    assert mlp["hidden"] == matching_width(TINY)
     assert compared["parameter_difference"] == mlp["parameters"] - compared["cnn"]["parameters"]
     assert len(mlp["test_acc"]) == len(mlp["test_loss"]) == len(compared["steps"])
     # The last snapshot is measured on every test image, so accuracy is a multiple of 1/N.
-    test_size = build_config(preset="tiny").data.test_size
+    test_size = TINY.data.test_size
     assert mlp["final_test"] * test_size == pytest.approx(round(mlp["final_test"] * test_size))
     assert mlp["test_acc"] != compared["cnn"]["test_acc"]
 
 
 def test_noise_study_has_one_run_per_level(results, tiny_project):
     noise = results["noise"]
-    assert noise["levels"] == sorted(NOISE_LEVELS)
+    assert noise["levels"] == noise_levels(TINY)
+    assert noise["main_level"] == TINY.data.noise
     assert [run["noise"] for run in noise["runs"]] == noise["levels"]
     assert all(len(run["test_acc"]) == len(noise["steps"]) for run in noise["runs"])
     main = next(run for run in noise["runs"] if run["noise"] == noise["main_level"])
@@ -79,9 +82,10 @@ def test_noise_study_has_one_run_per_level(results, tiny_project):
 
 
 def test_main_noise_level_reuses_the_main_run(tiny_project):
-    assert "[noise 0.35]" not in tiny_project.output
-    for level in ("0.1", "0.5", "0.7", "1"):
-        assert f"[noise {level}] === train: computed" in tiny_project.output
+    assert f"[noise {TINY.data.noise:g}]" not in tiny_project.output
+    for level in noise_levels(TINY):
+        if level != TINY.data.noise:
+            assert f"[noise {level:g}] === train: computed" in tiny_project.output
 
 
 def test_charts_are_published_light_dark_and_with_data(tiny_project):
@@ -91,7 +95,7 @@ def test_charts_are_published_light_dark_and_with_data(tiny_project):
         assert light.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert light.read_bytes() != dark.read_bytes()
     with np.load(generated / "noise_levels.npz") as arrays:
-        assert arrays["test_acc"].shape == (len(NOISE_LEVELS), len(arrays["steps"]))
+        assert arrays["test_acc"].shape == (len(noise_levels(TINY)), len(arrays["steps"]))
     with np.load(generated / "mlp_vs_cnn.npz") as arrays:
         assert set(arrays.files) == {
             "steps", "cnn_test_acc", "cnn_test_loss", "mlp_test_acc", "mlp_test_loss"

@@ -29,11 +29,13 @@ from generator.files import remove_leftovers, unwritable_reason
 from generator.render import TemplateError
 
 STAGES_HELP = {
-    "build": "run every stage below (the default)",
+    "build": "run every stage below, the (study) ones with study.enabled (the default)",
     "data": "generate the synthetic dataset",
     "train": "train TinyCNN and record the trace",
     "facts": "derive facts.json from the trace",
     "figures": "render the PNG figures and GIF animations",
+    "seeds": "(study) train the same setup with study.seeds training seeds; summarise their facts",
+    "experiments": "(study) train a same-size MLP and TinyCNN at other noise levels; chart them",
     "render": "fill the Markdown templates with the facts",
     "site": "build the site with MkDocs (same as build)",
     "config": "print the resolved config as JSON and stop",
@@ -52,7 +54,7 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
 
 def argument_parser() -> argparse.ArgumentParser:
-    stages = "\n".join(f"  {name:<8} {text}" for name, text in STAGES_HELP.items())
+    stages = "\n".join(f"  {name:<11} {text}" for name, text in STAGES_HELP.items())
     parser = OneLineErrorParser(
         prog="python -m generator",
         description="Build the Inside TinyCNN article: data, training, figures, pages, site.",

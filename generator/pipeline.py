@@ -5,6 +5,11 @@ reports whether it computed its result or took it from the cache, and how
 long it took. Cached results live under .cache/; the published copies are
 written into docs/assets/generated/, and the site is built into a temporary
 folder and swapped in only when complete.
+
+With study.enabled (off by default: a plain build runs none of it), the seeds
+and experiments stages train other configs (other seeds, noise levels) as
+sibling builds that share the cache, so a config equal to the
+main one is the main build itself and is never trained twice.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 from tqdm import tqdm
 
 from generator import provenance, render
-from generator.cache import Cache, code_hash, stage_key
+from generator.cache import MANIFEST, Cache, code_hash, stage_key
 from generator.config import Config
 from generator.files import (
+    json_text,
     read_npz,
     remove_leftovers,
     replace_folder,
@@ -45,6 +51,8 @@ FIGURE_LIBRARIES = ("matplotlib", "pillow", "imageio")
 SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2")
 
 STAGE_NAMES = ("data", "train", "facts", "figures", "render", "site")
+# Stages a build runs only with study.enabled: they train many more models.
+STUDY_STAGES = ("seeds", "mlp", "experiments", "experiment-charts")
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,8 @@ class Build:
     # --- facts ------------------------------------------------------------------
     @cached_property
     def facts_key(self) -> str:
-        return stage_key("facts", self.train_key, code_hash("facts"))
+        # facts.json embeds the whole config, including sections training does not read
+        return stage_key("facts", self.train_key, self.cfg.hash, code_hash("facts"))
 
     @cached_property
     def derived_facts(self) -> dict[str, Any]:
@@ -186,6 +195,75 @@ class Build:
                 ),
             )
 
+    # --- seeds: the same setup with other training seeds -------------------------
+    def sibling(self, cfg: Config, label: str) -> Build:
+        """A build of another config that shares this one's cache and log; itself if same."""
+        if cfg == self.cfg:
+            return self
+        other = Build(cfg, self.paths, log=lambda line: self.log(f"  [{label}] {line}"))
+        other._nested_seconds = self._nested_seconds  # its stages' time is not ours
+        return other
+
+    @cached_property
+    def seed_study(self) -> dict[str, Any]:
+        with self.stage("seeds"):
+            from generator import seeds
+
+            runs = {
+                seed: self.sibling(seeds.seed_config(self.cfg, seed), f"seed {seed}")
+                for seed in seeds.seed_list(self.cfg)
+            }
+            # Claims hook: facts carry their claims (facts["claims"]); if claims.py evaluates
+            # them outside derive_facts instead, pass claims_of=<that function> here.
+            return seeds.seed_study(self.cfg, {s: b.derived_facts for s, b in runs.items()})
+
+    # --- experiments: a same-size MLP, and other noise levels ---------------------
+    def _cached_folder(self, stage: str, key: str, fill: Callable[[Path], object]) -> Path:
+        with self.stage(stage) as status:
+            folder = self.cache.load(stage, key)
+            if folder:
+                status["how"] = f"from cache {key}"
+                return folder
+            return self.cache.store(stage, key, fill)
+
+    @cached_property
+    def mlp_curves(self) -> dict[str, Any]:
+        sections = self.cfg.section_hash("data", "model", "train", "record")
+        key = stage_key("mlp", sections, code_hash("mlp"))
+
+        def fill(folder: Path) -> None:
+            from generator import mlp
+
+            write_npz(folder / "mlp.npz", mlp.train_mlp(self.cfg, self.dataset))
+
+        return read_npz(self._cached_folder("mlp", key, fill) / "mlp.npz")
+
+    @cached_property
+    def experiment_results(self) -> dict[str, Any]:
+        from generator import experiments
+
+        levels = experiments.noise_levels(self.cfg)
+        runs = {
+            n: self.sibling(experiments.noise_config(self.cfg, n), f"noise {n:g}") for n in levels
+        }
+        curves = self.mlp_curves
+        with self.stage("experiments"):
+            noise = {n: (run.recorded, run.derived_facts) for n, run in runs.items()}
+            return experiments.summarize(self.cfg, self.recorded, self.derived_facts, curves, noise)
+
+    @cached_property
+    def experiment_charts_dir(self) -> Path:
+        results = hashlib.sha256(json_text(self.experiment_results).encode()).hexdigest()
+        code = code_hash("experiments")
+        key = stage_key("experiment-charts", results, code, libraries=FIGURE_LIBRARIES)
+
+        def fill(folder: Path) -> None:
+            from generator import experiments
+
+            experiments.render_charts(self.experiment_results, folder)
+
+        return self._cached_folder("experiment-charts", key, fill)
+
     # --- render -----------------------------------------------------------------
     def render(self) -> None:
         with self.stage("render"):
@@ -194,17 +272,26 @@ class Build:
             render.render_pages(context, self.paths.docs)
 
     def _publish_assets(self) -> None:
-        """Copy figures, facts and config into docs/assets/generated, dropping stale files."""
+        """Copy figures, facts, config, studies and downloads into docs/assets/generated.
+
+        Files no longer produced are dropped.
+        """
         out = self.paths.generated
-        wanted = {
-            p.name: p.read_bytes() for p in self.figures_dir.iterdir() if p.name != "manifest.json"
-        }
+        wanted = entry_files(self.figures_dir)
         wanted["facts.json"] = (
             json.dumps(self.derived_facts, indent=2, sort_keys=True).encode() + b"\n"
         )
         wanted["config.json"] = self.cfg.to_json().encode()
         about = provenance.describe(self.cfg, self.paths.root, self.derived_facts["machine"])
         wanted["provenance.json"] = json.dumps(about, indent=2, sort_keys=True).encode() + b"\n"
+        if self.cfg.study.enabled:
+            wanted["seeds.json"] = json_text(self.seed_study).encode()
+            wanted["experiments.json"] = json_text(self.experiment_results).encode()
+            wanted.update(entry_files(self.experiment_charts_dir))
+        wanted.update({n: (self.trace_dir / n).read_bytes() for n in ("weights.npz", "trace.npz")})
+        from generator import downloads
+
+        wanted["downloads.json"] = json_text(downloads.listing(wanted)).encode()
         for name, content in wanted.items():
             write_bytes(out / name, content)
         for stale in set(p.name for p in out.iterdir()) - set(wanted):
@@ -238,16 +325,23 @@ class Build:
             "train": lambda: self.trace_dir,
             "facts": lambda: self.derived_facts,
             "figures": lambda: self.figures_dir,
+            "seeds": lambda: self.seed_study,
+            "experiments": lambda: self.experiment_charts_dir,
             "render": self.render,
             "site": self.site,
             "build": self.site,
         }
         actions[stage]()
         if stage == "build":  # say so when a stage was skipped because its results were cached
-            for name in STAGE_NAMES:
+            for name in (*STAGE_NAMES, *(STUDY_STAGES if self.cfg.study.enabled else ())):
                 if name not in self.outcomes:
                     self.outcomes[name] = "not needed"
                     self.log(f"=== {name}: not needed")
+
+
+def entry_files(folder: Path) -> dict[str, bytes]:
+    """The files of a cache entry, by name, without its manifest."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name != MANIFEST}
 
 
 def build_site(config_file: Path, site: Path) -> None:

@@ -6,11 +6,15 @@ from generator.files import read_npz
 from tests.conftest import build_project
 
 
+def train_entries(project):
+    return sorted(p.name for p in (project.root / ".cache").glob("train-*"))
+
+
 def test_two_runs_in_separate_processes_are_identical(tmp_path, tiny_project):
     again = build_project(tmp_path / "again", "--preset", "tiny")
-    (first,) = (tiny_project.root / ".cache").glob("train-*")
-    (second,) = (again.root / ".cache").glob("train-*")
-    assert first.name == second.name
+    assert train_entries(again) == train_entries(tiny_project)
+    # The published weights and trace are the main run's.
+    first, second = tiny_project.generated, again.generated
     for name in ("weights.npz", "trace.npz"):
         a, b = read_npz(first / name), read_npz(second / name)
         assert a.keys() == b.keys()
@@ -18,12 +22,12 @@ def test_two_runs_in_separate_processes_are_identical(tmp_path, tiny_project):
             assert np.array_equal(a[key], b[key], equal_nan=True), f"{name}:{key} differs"
     assert (first / "trace.npz").read_bytes() == (second / "trace.npz").read_bytes()
     assert again.facts == tiny_project.facts
+    assert (first / "downloads.json").read_bytes() == (second / "downloads.json").read_bytes()
 
 
 def test_another_seed_trains_differently(tmp_path, tiny_project):
     other = build_project(tmp_path / "seed1", "--preset", "tiny", "--train.seed=1")
     assert other.facts["config_hash"] != tiny_project.facts["config_hash"]
-    (a,) = (tiny_project.root / ".cache").glob("train-*")
-    (b,) = (other.root / ".cache").glob("train-*")
+    a, b = tiny_project.generated, other.generated
     assert not np.array_equal(read_npz(a / "weights.npz")["conv1.weight"],
                               read_npz(b / "weights.npz")["conv1.weight"])  # fmt: skip

@@ -1,0 +1,100 @@
+"""The baseline for "why convolution helps": an MLP about as large as TinyCNN.
+
+One hidden layer between the flattened image and the classes, as wide as it
+must be for its parameter count to come closest to TinyCNN's. It is trained
+by the same loop as TinyCNN (same optimiser, seed, batch order and number of
+steps) and evaluated at the same snapshot steps on the same test images, so
+the only difference left is the architecture.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from generator.config import Config, DataConfig
+from generator.data import Dataset
+from generator.model import TinyCNN, parameter_counts
+from generator.trace import EVAL_SIZE, evaluate, snapshot_steps
+from generator.train import train_model
+
+
+class MLP(nn.Module):
+    def __init__(self, hidden: int, data: DataConfig) -> None:
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.fc1 = nn.Linear(data.image_size**2, hidden)
+        self.relu = nn.ReLU()
+        self.logits = nn.Linear(hidden, data.grid**2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, 1, 32, 32)
+        x = self.relu(self.fc1(self.flatten(x)))  # (N, 1024) -> (N, hidden)
+        return self.logits(x)  # (N, 9)
+
+
+def cnn_parameters(cfg: Config) -> int:
+    return sum(parameter_counts(TinyCNN(cfg.model, cfg.data)).values())
+
+
+def mlp_parameters(hidden: int, data: DataConfig) -> int:
+    inputs, classes = data.image_size**2, data.grid**2
+    return hidden * (inputs + 1) + classes * (hidden + 1)
+
+
+def matching_width(cfg: Config) -> int:
+    """The hidden width whose MLP has the parameter count closest to TinyCNN's."""
+    inputs, classes = cfg.data.image_size**2, cfg.data.grid**2
+    per_unit = inputs + 1 + classes  # each hidden unit adds its weights, bias and outgoing weights
+    return max(1, round((cnn_parameters(cfg) - classes) / per_unit))
+
+
+class Curves:
+    """A training callback keeping test loss and accuracy at the snapshot steps.
+
+    It measures what the TinyCNN recorder measures: the first EVAL_SIZE test
+    images at every snapshot, every test image at the last step.
+    """
+
+    def __init__(self, cfg: Config, data: Dataset) -> None:
+        self.data = data
+        self.steps = snapshot_steps(cfg.total_steps, cfg.record.snapshots)
+        self.pending = set(self.steps.tolist())
+        self.last = cfg.total_steps
+        self.rows: list[tuple[float, float, float, float]] = []
+        self.final_train_acc = float("nan")
+
+    def __call__(self, step: int, model: nn.Module, batch_loss: float, batch_acc: float) -> None:
+        if step not in self.pending:
+            return
+        model.eval()
+        test_loss, test_acc, _ = evaluate(
+            model, self.data.test, None if step == self.last else EVAL_SIZE
+        )
+        if step == self.last:
+            _, self.final_train_acc, _ = evaluate(model, self.data.train, None)
+        model.train()
+        self.rows.append((batch_loss, batch_acc, test_loss, test_acc))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        batch_loss, batch_acc, test_loss, test_acc = np.array(self.rows).T
+        return {
+            "steps": self.steps,
+            "batch_loss": batch_loss,
+            "batch_acc": batch_acc,
+            "test_loss": test_loss,
+            "test_acc": test_acc,
+            "final_train_acc": np.array(self.final_train_acc),
+        }
+
+
+def train_mlp(cfg: Config, data: Dataset) -> dict[str, np.ndarray]:
+    """Train the matching MLP; its curves plus its width and parameter count."""
+    hidden = matching_width(cfg)
+    curves = Curves(cfg, data)
+    train_model(cfg, lambda: MLP(hidden, cfg.data), data.train, curves)
+    return {
+        **curves.to_arrays(),
+        "hidden": np.array(hidden),
+        "parameters": np.array(mlp_parameters(hidden, cfg.data)),
+    }

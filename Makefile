@@ -15,7 +15,7 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help site study test bench serve lint clean
+.PHONY: help site test bench serve lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,9 +35,6 @@ $(NODE_DEPS): package.json package-lock.json
 
 site: $(INSTALLED) ## Build the article into site/ (trains on first run, then uses the cache)
 	$(PY) -m generator build $(ARGS)
-
-study: $(INSTALLED) ## Build the article plus the seed study and experiments (trains 9 more models)
-	$(PY) -m generator build --study.enabled=true $(ARGS)
 
 test: $(INSTALLED) $(NODE_DEPS) ## Run the test suite
 	$(PY) -m ruff check generator tests

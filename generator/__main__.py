@@ -29,7 +29,7 @@ from generator.files import remove_leftovers, unwritable_reason
 from generator.render import TemplateError
 
 STAGES_HELP = {
-    "build": "run every stage below, the (study) ones with study.enabled (the default)",
+    "build": "run every stage below; the (study) ones only with study.enabled (the default)",
     "data": "generate the synthetic dataset",
     "train": "train TinyCNN and record the trace",
     "facts": "derive facts.json from the trace",

@@ -6,7 +6,7 @@ long it took. Cached results live under .cache/; the published copies are
 written into docs/assets/generated/, and the site is built into a temporary
 folder and swapped in only when complete.
 
-With study.enabled (off by default: a plain build runs none of it), the seeds
+With study.enabled (on by default; off, a build runs none of it), the seeds
 and experiments stages train other configs (other seeds, noise levels) as
 sibling builds that share the cache, so a config equal to the
 main one is the main build itself and is never trained twice.

@@ -82,15 +82,3 @@ def tiny_project(tmp_path_factory: pytest.TempPathFactory) -> BuiltProject:
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> BuiltProject:
     """The published article's build: run once, shared by the end-to-end tests."""
     return build_project(tmp_path_factory.mktemp("default"))
-
-
-@pytest.fixture(scope="session")
-def study_project(
-    tmp_path_factory: pytest.TempPathFactory, tiny_project: BuiltProject
-) -> BuiltProject:
-    """The tiny build again with the seed study and experiments on, from its cache."""
-    root = tmp_path_factory.mktemp("study") / "project"
-    shutil.copytree(tiny_project.root, root, symlinks=True)
-    result = run_generator(root, "build", "--preset", "tiny", "--study.enabled=true")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return BuiltProject(root=root, output=result.stdout + result.stderr)

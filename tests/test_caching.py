@@ -16,7 +16,8 @@ from generator.bench import BuildRun, append_line, copy_sources, edit_module, ru
 from generator.cache import code_hash, source_closure, stage_key
 from generator.pipeline import STAGE_NAMES
 
-TINY = ("--preset", "tiny")
+# The main run's stages only: the study trains sibling builds through these same stages.
+TINY = ("--preset", "tiny", "--study.enabled=false")
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,15 @@ def outcomes(run: BuildRun) -> dict[str, str]:
 
 def test_a_cold_build_computes_every_stage(built: tuple[Path, BuildRun]) -> None:
     assert outcomes(built[1]) == dict.fromkeys(STAGE_NAMES, "computed")
+
+
+def test_without_the_study_nothing_of_it_is_trained_or_published(
+    built: tuple[Path, BuildRun],
+) -> None:
+    assert not {"seeds", "mlp", "experiments"} & set(built[1].stages)
+    generated = built[0] / "docs/assets/generated"
+    for name in ("seeds.json", "experiments.json", "noise_levels.png", "mlp_vs_cnn.png"):
+        assert not (generated / name).exists(), name
 
 
 def test_no_change_reads_everything_from_the_cache(project: Path) -> None:

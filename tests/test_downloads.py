@@ -31,8 +31,8 @@ def test_every_download_is_listed(listed):
     assert all(entry["description"] for entry in listed.values())
 
 
-def test_the_study_adds_its_results_to_the_downloads(study_project):
-    text = (study_project.generated / "downloads.json").read_text(encoding="utf-8")
+def test_the_study_adds_its_results_to_the_downloads(tiny_project):
+    text = (tiny_project.generated / "downloads.json").read_text(encoding="utf-8")
     names = {entry["name"] for entry in json.loads(text)["files"]}
     assert names >= EXPECTED | {"seeds.json", "experiments.json", "noise_levels.npz"}
 

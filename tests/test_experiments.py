@@ -13,8 +13,8 @@ TINY = build_config(preset="tiny")
 
 
 @pytest.fixture(scope="module")
-def results(study_project):
-    return json.loads((study_project.generated / "experiments.json").read_text(encoding="utf-8"))
+def results(tiny_project):
+    return json.loads((tiny_project.generated / "experiments.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
@@ -47,8 +47,8 @@ def test_noise_levels_include_the_configured_one():
     assert (other.data.seed, other.model, other.train) == (cfg.data.seed, cfg.model, cfg.train)
 
 
-def test_cnn_side_is_the_main_run(results, study_project):
-    facts = study_project.facts
+def test_cnn_side_is_the_main_run(results, tiny_project):
+    facts = tiny_project.facts
     compared = results["mlp_vs_cnn"]
     assert compared["steps"] == facts["run"]["snapshot_steps"]
     assert compared["cnn"]["parameters"] == facts["params"]["total"]
@@ -56,7 +56,7 @@ def test_cnn_side_is_the_main_run(results, study_project):
     assert compared["cnn"]["step_test_90"] == facts["accuracy"]["step_test_90"]
 
 
-def test_mlp_was_trained_on_the_same_schedule(results, study_project):
+def test_mlp_was_trained_on_the_same_schedule(results, tiny_project):
     compared = results["mlp_vs_cnn"]
     mlp = compared["mlp"]
     assert mlp["hidden"] == matching_width(TINY)
@@ -68,28 +68,28 @@ def test_mlp_was_trained_on_the_same_schedule(results, study_project):
     assert mlp["test_acc"] != compared["cnn"]["test_acc"]
 
 
-def test_noise_study_has_one_run_per_level(results, study_project):
+def test_noise_study_has_one_run_per_level(results, tiny_project):
     noise = results["noise"]
     assert noise["levels"] == noise_levels(TINY)
     assert noise["main_level"] == TINY.data.noise
     assert [run["noise"] for run in noise["runs"]] == noise["levels"]
     assert all(len(run["test_acc"]) == len(noise["steps"]) for run in noise["runs"])
     main = next(run for run in noise["runs"] if run["noise"] == noise["main_level"])
-    assert main["final_test"] == study_project.facts["accuracy"]["final_test"]
+    assert main["final_test"] == tiny_project.facts["accuracy"]["final_test"]
     assert main["test_acc"] == results["mlp_vs_cnn"]["cnn"]["test_acc"]
     # Same data seed: different noise std must still give different runs.
     assert len({tuple(run["test_acc"]) for run in noise["runs"]}) == len(noise["runs"])
 
 
-def test_main_noise_level_reuses_the_main_run(study_project):
-    assert f"[noise {TINY.data.noise:g}]" not in study_project.output
+def test_main_noise_level_reuses_the_main_run(tiny_project):
+    assert f"[noise {TINY.data.noise:g}]" not in tiny_project.output
     for level in noise_levels(TINY):
         if level != TINY.data.noise:
-            assert f"[noise {level:g}] === train: computed" in study_project.output
+            assert f"[noise {level:g}] === train: computed" in tiny_project.output
 
 
-def test_charts_are_published_light_dark_and_with_data(study_project):
-    generated = study_project.generated
+def test_charts_are_published_light_dark_and_with_data(tiny_project):
+    generated = tiny_project.generated
     for stem in ("mlp_vs_cnn", "noise_levels"):
         light, dark = generated / f"{stem}.png", generated / f"{stem}.dark.png"
         assert light.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -102,7 +102,7 @@ def test_charts_are_published_light_dark_and_with_data(study_project):
         }  # fmt: skip
 
 
-def test_charts_are_the_same_bytes_when_redrawn(results, study_project, tmp_path):
+def test_charts_are_the_same_bytes_when_redrawn(results, tiny_project, tmp_path):
     # The published charts were drawn in the build's process; this is another one.
     for name in render_charts(results, tmp_path):
-        assert (tmp_path / name).read_bytes() == (study_project.generated / name).read_bytes(), name
+        assert (tmp_path / name).read_bytes() == (tiny_project.generated / name).read_bytes(), name

@@ -20,7 +20,7 @@ document$.subscribe(({ body }) => {
       return response.json();
     })
     .then((timeline) => {
-      stopSlider = startSlider(control, boxes.map((box) => showSheet(box, timeline)), timeline);
+      stopSlider = startSlider(control, boxes, timeline);
     })
     .catch((error) => {
       console.warn("training-step slider unavailable, showing the GIFs:", error);
@@ -62,7 +62,8 @@ function restoreGif(box) {
 }
 
 // Wire the controls; return a function that stops playback (for instant navigation).
-function startSlider(control, views, timeline) {
+function startSlider(control, boxes, timeline) {
+  const views = boxes.map((box) => showSheet(box, timeline));
   const snapshots = timeline.snapshots;
   const last = snapshots.length - 1;
   const range = control.querySelector("input[type=range]");
@@ -122,6 +123,12 @@ function startSlider(control, views, timeline) {
   control.querySelector(".tc-slider__forward").addEventListener("click", () => step(1));
   control.hidden = false;
 
+  // The bar sticks under the header only until the last animation has scrolled away.
+  const lastBox = boxes[boxes.length - 1];
+  const release = () =>
+    control.classList.toggle("tc-slider--past", lastBox.getBoundingClientRect().bottom < 0);
+  addEventListener("scroll", release, { passive: true });
+
   // Moving pictures only for readers who have not asked for reduced motion; the others
   // see the final state, as the GIF's poster showed it.
   if (matchMedia("(prefers-reduced-motion: reduce)").matches) {
@@ -131,5 +138,8 @@ function startSlider(control, views, timeline) {
     show(0);
     start();
   }
-  return pause;
+  return () => {
+    pause();
+    removeEventListener("scroll", release);
+  };
 }

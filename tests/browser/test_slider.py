@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.visit import DESKTOP, Site, same_origin
+from tests.browser.visit import DESKTOP, Site, Visit, listen, same_origin
 
 RANGE = "#tc-slider-range"
 
@@ -44,15 +44,21 @@ SHEETS_LOADED = """async () => {
 }"""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reader:
     page: Page
-    console_errors: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
+    record: Visit  # what the page requested, and its errors
 
     def value(self) -> int:
         return int(self.page.input_value(RANGE))
+
+    @property
+    def urls(self) -> list[str]:
+        return [r.url for r in self.record.requests]
+
+    @property
+    def errors(self) -> list[str]:
+        return self.record.console_errors + self.record.page_errors
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +71,8 @@ def open_page(browser: Browser, url: str, motion: str, javascript: bool = True) 
         viewport=DESKTOP, reduced_motion=motion, java_script_enabled=javascript
     )
     page = context.new_page()
-    reader = Reader(page)
-    page.on("console", lambda m: m.type == "error" and reader.console_errors.append(m.text))
-    page.on("pageerror", lambda e: reader.console_errors.append(str(e)))
-    page.on("requestfailed", lambda r: reader.failed.append(f"{r.url}: {r.failure}"))
-    page.on("response", lambda r: r.ok or reader.failed.append(f"{r.url}: {r.status}"))
-    page.on("request", lambda r: reader.urls.append(r.url))
+    reader = Reader(page, Visit(url))
+    listen(page, reader.record)
     page.goto(url, wait_until="networkidle")
     if javascript:
         page.wait_for_selector(".tc-slider:not([hidden])")
@@ -118,7 +120,7 @@ def test_the_keyboard_moves_every_view_to_the_chosen_step(still, timeline):
     assert_every_view_shows(still, last, timeline)
     still.page.keyboard.press("ArrowLeft")
     assert_every_view_shows(still, last - 1, timeline)
-    assert still.console_errors == []
+    assert still.errors == []
 
 
 def test_the_mouse_moves_every_view_to_the_chosen_step(still, timeline):
@@ -135,7 +137,7 @@ def test_the_mouse_moves_every_view_to_the_chosen_step(still, timeline):
     dragged = still.value()
     assert 0 < dragged < last
     assert_every_view_shows(still, dragged, timeline)
-    assert still.console_errors == []
+    assert still.errors == []
 
 
 def test_the_step_buttons_move_every_view_one_snapshot(still, timeline):
@@ -169,13 +171,13 @@ def test_play_advances_and_pause_stops(moving, timeline):
     assert_every_view_shows(moving, paused, timeline)
     page.click(".tc-slider__play")  # and play again
     page.wait_for_function(f"document.querySelector('{RANGE}').value !== '{paused}'")
-    assert moving.console_errors == []
+    assert moving.errors == []
 
 
 def test_every_sheet_loads_and_no_gif_is_fetched_with_javascript(still, served_tiny_site):
     assert still.page.evaluate(SHEETS_LOADED) == []
     still.page.wait_for_load_state("networkidle")
-    assert still.failed == [] and still.console_errors == []
+    assert still.record.failed_requests == [] and still.errors == []
     assert [u for u in still.urls if not same_origin(u, served_tiny_site.url)] == []
     sheets = {u for u in still.urls if u.endswith(".frames.png")}
     assert len(sheets) == len(still.page.query_selector_all(".tc-frames"))
@@ -187,7 +189,7 @@ def test_without_javascript_the_gifs_play_and_no_sheet_is_fetched(browser, serve
     for reader in open_page(browser, served_tiny_site.url + path, "no-preference", False):
         reader.page.keyboard.press("End")  # to the bottom, past every lazy image
         reader.page.wait_for_load_state("networkidle")
-        assert reader.failed == []
+        assert reader.record.failed_requests == []
         assert any(u.endswith(".gif") for u in reader.urls)
         assert [u for u in reader.urls if u.endswith((".frames.png", "timeline.json"))] == []
         assert reader.page.is_hidden(".tc-slider")

@@ -34,10 +34,10 @@ function showSheet(box, timeline) {
   const columns = timeline.columns;
   const rows = Math.ceil(timeline.snapshots.length / columns);
   const image = document.createElement("img");
-  image.src = box.dataset.sprite;
-  image.alt = box.dataset.alt;
-  image.loading = "lazy";
+  image.loading = "lazy"; // before src, or the sheet would load at once
   image.decoding = "async";
+  image.alt = box.dataset.alt;
+  image.src = box.dataset.sprite;
   image.width = frame.width * columns;
   image.height = frame.height * rows;
   image.style.width = `${columns * 100}%`;

@@ -193,3 +193,22 @@ def test_without_javascript_the_gifs_play_and_no_sheet_is_fetched(browser, serve
         assert any(u.endswith(".gif") for u in reader.urls)
         assert [u for u in reader.urls if u.endswith((".frames.png", "timeline.json"))] == []
         assert reader.page.is_hidden(".tc-slider")
+
+
+def test_without_the_timeline_the_gifs_come_back(browser, served_tiny_site):
+    context = browser.new_context(viewport=DESKTOP, reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        record = Visit(served_tiny_site.url)
+        listen(page, record)
+        page.route("**/timeline.json", lambda route: route.fulfill(status=404))
+        page.goto(served_tiny_site.url + "en/", wait_until="networkidle")
+        page.wait_for_selector("figure noscript + picture img", state="attached")
+        assert page.is_hidden(".tc-slider")
+        assert len(page.query_selector_all("figure noscript + picture")) == len(
+            page.query_selector_all(".tc-frames")
+        )
+        assert record.page_errors == []
+        assert all("404" in error for error in record.console_errors)  # only the timeline's
+    finally:
+        context.close()

@@ -2,10 +2,12 @@
 
 For every figure stem X this writes, into one folder:
 - animations: X.gif (one frame per snapshot, looping) and X.poster.png (the
-  last frame, for readers who prefer reduced motion);
+  last frame, for readers who prefer reduced motion) and X.frames.png (every
+  frame in one sprite sheet, for the page's training-step slider);
 - charts: X.png and X.dark.png, matching the site's light and dark schemes;
 - X.npz, the arrays the figure was drawn from, with the snapshot steps;
-and one figure-data.txt that lists the keys of every X.npz.
+and one figure-data.txt that lists the keys of every X.npz, and timeline.json
+(what the slider shows at each snapshot, see sprites.py).
 
 The Conv1 kernel change W_t - W_0 is the second panel of
 conv1_filters_evolution, under the kernels themselves.
@@ -21,12 +23,12 @@ import numpy as np
 
 from generator.config import Config
 from generator.data import Dataset
-from generator.figures import animations, charts, chrome, datafiles, gif, palette
-from generator.files import read_npz, write_bytes, write_npz, write_text
+from generator.figures import animations, charts, chrome, datafiles, gif, palette, sprites
+from generator.files import read_npz, write_bytes, write_json, write_npz, write_text
 from generator.trace import Trace
 
 # Every module of the package, so the build's cache key changes when any of them does.
-MODULES = (animations, charts, chrome, datafiles, gif, palette)
+MODULES = (animations, charts, chrome, datafiles, gif, palette, sprites)
 
 
 def render_figures(cfg: Config, data: Dataset, trace: Trace, out: Path) -> list[str]:
@@ -36,7 +38,8 @@ def render_figures(cfg: Config, data: Dataset, trace: Trace, out: Path) -> list[
     # The README is read back from the written files, so it describes exactly what they hold.
     saved = {stem: read_npz(out / f"{stem}.npz") for stem in jobs}
     write_text(out / "figure-data.txt", datafiles.describe(saved))
-    return [*written, "figure-data.txt"]
+    write_json(out / "timeline.json", sprites.timeline(trace, out))
+    return [*written, "figure-data.txt", "timeline.json"]
 
 
 def figure_jobs(cfg: Config, data: Dataset, trace: Trace) -> dict[str, Callable[[Path], list[str]]]:
@@ -58,7 +61,11 @@ def write_chart(chart: charts.Chart, out: Path) -> list[str]:
 
 def write_animation(build: Callable[[], animations.Animation], out: Path) -> list[str]:
     animation = build()
-    return [*gif.save_animation(out, animation), write_data(out, animation.stem, animation.arrays)]
+    return [
+        *gif.save_animation(out, animation),
+        *sprites.save_sprite(out, animation),
+        write_data(out, animation.stem, animation.arrays),
+    ]
 
 
 def write_data(out: Path, stem: str, arrays: dict[str, np.ndarray]) -> str:

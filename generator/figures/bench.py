@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from generator.config import build_config, load_config_file
-from generator.figures import animations, figure_jobs
+from generator.figures import animations, figure_jobs, sprites
 from generator.pipeline import Build, Paths
 
 
@@ -32,7 +32,7 @@ def main() -> None:
     build = Build(cfg, Paths.under(root), log=lambda line: None)
     trace, data = build.recorded, build.dataset  # from the cache when the build is current
     changes = {a.stem: a.visible_change() for a in animations.all_animations(cfg, trace)}
-    total_wall, total_cpu, gif_bytes = 0.0, 0.0, 0
+    total_wall, total_cpu, gif_bytes, sheet_bytes = 0.0, 0.0, 0, 0
     with tempfile.TemporaryDirectory() as folder:
         for stem, write in figure_jobs(cfg, data, trace).items():
             start, start_cpu = time.perf_counter(), time.process_time()
@@ -43,16 +43,22 @@ def main() -> None:
             if stem in changes:
                 size = (Path(folder) / f"{stem}.gif").stat().st_size
                 gif_bytes += size
+                sheet = (Path(folder) / f"{stem}{sprites.SUFFIX}").stat().st_size
+                sheet_bytes += sheet
                 change = changes[stem]
                 line += (
-                    f"  {size / 1000:7.1f} kB  {len(change) + 1} frames  "
+                    f"  {size / 1000:7.1f} kB (sheet {sheet / 1000:.1f} kB)  "
+                    f"{len(change) + 1} frames  "
                     f"visibly changing pairs {np.mean(change >= animations.VISIBLE):.0%}  "
                     f"windows of 4 with >= 3: {np.mean(animations.changing_windows(change)):.0%}"
                 )
             print(line, "  ", ", ".join(names), flush=True)
     # CPU time is the steadier number on a shared machine; wall time is what a build waits.
     megabytes = gif_bytes / 1e6
-    print(f"all figures: {total_wall:.2f} s ({total_cpu:.2f} s CPU); all GIFs: {megabytes:.3f} MB")
+    print(
+        f"all figures: {total_wall:.2f} s ({total_cpu:.2f} s CPU); all GIFs: {megabytes:.3f} MB;"
+        f" all sprite sheets: {sheet_bytes / 1e6:.3f} MB"
+    )
 
 
 if __name__ == "__main__":

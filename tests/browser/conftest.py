@@ -8,6 +8,7 @@ that assumes the site root breaks here as it would there. Chromium is Debian's
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
@@ -63,17 +64,31 @@ class SubPathHandler(SimpleHTTPRequestHandler):
         pass  # quiet: failed requests are reported by the tests themselves
 
 
-@pytest.fixture(scope="session")
-def served_site(default_project) -> Iterator[Site]:
-    handler = functools.partial(SubPathHandler, directory=str(default_project.site))
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[Site]:
+    """Serve a built site folder on a free local port, under SUB_PATH."""
+    handler = functools.partial(SubPathHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(default_project.site, f"http://127.0.0.1:{server.server_port}{SUB_PATH}")
+        yield Site(folder, f"http://127.0.0.1:{server.server_port}{SUB_PATH}")
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_site(default_project) -> Iterator[Site]:
+    with serve(default_project.site) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def served_tiny_site(tiny_project) -> Iterator[Site]:
+    """The tiny preset's site: quick to build, for tests of page behaviour."""
+    with serve(tiny_project.site) as site:
+        yield site
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Request
+from playwright.sync_api import Browser, Page, Request
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -106,11 +106,7 @@ def visit(browser: Browser, url: str, screen: Screen) -> Visit:
         viewport=screen.viewport, is_mobile=screen.is_mobile, color_scheme=screen.color_scheme
     )
     page = context.new_page()
-    page.on("request", lambda r: record.requests.append(r))
-    page.on("requestfailed", lambda r: record.failed_requests.append(f"{r.url}: {r.failure}"))
-    page.on("response", lambda r: r.ok or record.failed_requests.append(f"{r.url}: {r.status}"))
-    page.on("pageerror", lambda e: record.page_errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and record.console_errors.append(m.text))
+    listen(page, record)
     try:
         page.goto(url, wait_until="networkidle")
         images = page.evaluate(CHECK_IMAGES)
@@ -129,6 +125,15 @@ def visit(browser: Browser, url: str, screen: Screen) -> Visit:
     finally:
         context.close()
     return record
+
+
+def listen(page: Page, record: Visit) -> None:
+    """Record the page's requests, failures and errors from now on."""
+    page.on("request", lambda r: record.requests.append(r))
+    page.on("requestfailed", lambda r: record.failed_requests.append(f"{r.url}: {r.failure}"))
+    page.on("response", lambda r: r.ok or record.failed_requests.append(f"{r.url}: {r.status}"))
+    page.on("pageerror", lambda e: record.page_errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and record.console_errors.append(m.text))
 
 
 def transferred(request: Request) -> int:

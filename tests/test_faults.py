@@ -137,15 +137,16 @@ def test_damaged_cache_entries_are_reported_and_recomputed(reference, tmp_path):
     subprocess.run(["cp", "-a", str(reference), str(root)], check=True)
     expected = outputs(reference)
     (figures_entry,) = (root / ".cache").glob("figures-*")
-    (facts_entry,) = (root / ".cache").glob("facts-*")
+    facts_entries = sorted((root / ".cache").glob("facts-*"))  # the study's runs have theirs
     png = next(figures_entry.glob("*.png"))
     png.write_bytes(png.read_bytes()[: png.stat().st_size // 2])  # truncated
-    facts = facts_entry / "facts.json"
-    facts.write_bytes(facts.read_bytes().replace(b"0", b"1", 1))  # one digit changed
+    for entry in facts_entries:
+        facts = entry / "facts.json"
+        facts.write_bytes(facts.read_bytes().replace(b"0", b"1", 1))  # one digit changed
     output = build(root)
     assert output.count("cache: figures entry") == 1
     assert f"({png.name} does not match its checksum); recomputing" in output
-    assert "cache: facts entry" in output and "facts.json does not match" in output
+    assert output.count("facts.json does not match") == len(facts_entries) > 1
     assert outputs(root) == expected
 
 

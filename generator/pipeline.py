@@ -202,6 +202,8 @@ class Build:
             return self
         other = Build(cfg, self.paths, log=lambda line: self.log(f"  [{label}] {line}"))
         other._nested_seconds = self._nested_seconds  # its stages' time is not ours
+        if cfg.data == self.cfg.data and "dataset" in self.__dict__:
+            other.dataset = self.dataset  # same images: share them rather than make them again
         return other
 
     @cached_property
@@ -209,13 +211,12 @@ class Build:
         with self.stage("seeds"):
             from generator import seeds
 
-            runs = {
-                seed: self.sibling(seeds.seed_config(self.cfg, seed), f"seed {seed}")
+            # One sibling at a time, kept only for its facts: each holds a dataset while alive.
+            facts = {
+                seed: self.sibling(seeds.seed_config(self.cfg, seed), f"seed {seed}").derived_facts
                 for seed in seeds.seed_list(self.cfg)
             }
-            # Claims hook: facts carry their claims (facts["claims"]); if claims.py evaluates
-            # them outside derive_facts instead, pass claims_of=<that function> here.
-            return seeds.seed_study(self.cfg, {s: b.derived_facts for s, b in runs.items()})
+            return seeds.seed_study(self.cfg, facts)
 
     # --- experiments: a same-size MLP, and other noise levels ---------------------
     def _cached_folder(self, stage: str, key: str, fill: Callable[[Path], object]) -> Path:
@@ -242,13 +243,12 @@ class Build:
     def experiment_results(self) -> dict[str, Any]:
         from generator import experiments
 
-        levels = experiments.noise_levels(self.cfg)
-        runs = {
-            n: self.sibling(experiments.noise_config(self.cfg, n), f"noise {n:g}") for n in levels
-        }
+        noise = {}
+        for level in experiments.noise_levels(self.cfg):  # one sibling alive at a time
+            run = self.sibling(experiments.noise_config(self.cfg, level), f"noise {level:g}")
+            noise[level] = (run.recorded, run.derived_facts)
         curves = self.mlp_curves
         with self.stage("experiments"):
-            noise = {n: (run.recorded, run.derived_facts) for n, run in runs.items()}
             return experiments.summarize(self.cfg, self.recorded, self.derived_facts, curves, noise)
 
     @cached_property

@@ -46,6 +46,8 @@ def spellings(value: float) -> set[str]:
     out |= {f"{value * 100:.{k}f}%" for k in range(3)}
     if value.is_integer():
         out |= {str(int(value)), f"{int(value):,}"}
+    if value < 0:  # the page's "-1.07" is read as its digits, "1.07"
+        out |= spellings(-value)
     return out
 
 

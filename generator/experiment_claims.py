@@ -9,10 +9,10 @@ either outcome.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
+from generator import claims
 from generator.claims import Claim, claim
 
 Results = dict[str, Any]
@@ -94,18 +94,15 @@ def learning_slows_as_noise_rises(results: Results) -> Claim:
     )
 
 
-PREDICATES: dict[str, Callable[[Results], Claim]] = {
-    f.__name__: f
-    for f in (
-        mlp_size_comparable,
-        cnn_beats_mlp,
-        cnn_has_lower_loss,
-        accuracy_falls_as_noise_rises,
-        every_level_reaches_90,
-        learning_slows_as_noise_rises,
-    )
-}
+PREDICATES = claims.by_name(
+    mlp_size_comparable,
+    cnn_beats_mlp,
+    cnn_has_lower_loss,
+    accuracy_falls_as_noise_rises,
+    every_level_reaches_90,
+    learning_slows_as_noise_rises,
+)
 
 
 def evaluate(results: Results) -> dict[str, Claim]:
-    return {name: predicate(results) for name, predicate in PREDICATES.items()}
+    return claims.evaluate(results, PREDICATES)

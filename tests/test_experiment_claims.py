@@ -1,11 +1,11 @@
 """The experiments page's claims: each predicate holds and fails on hand-built results."""
 
-import copy
 import json
 
 import pytest
 
 from generator import experiment_claims
+from tests.test_claims import with_value
 
 
 def hand_built_results() -> dict:
@@ -26,16 +26,6 @@ def hand_built_results() -> dict:
     }
 
 
-def changed(results: dict, path: tuple, value: object) -> dict:
-    out = copy.deepcopy(results)
-    *parents, leaf = path
-    node = out
-    for key in parents:
-        node = node[key]
-    node[leaf] = value
-    return out
-
-
 # (claim, the result it reads, a value where it holds, a value where it fails)
 CASES = [
     ("mlp_size_comparable", ("mlp_vs_cnn", "parameter_ratio"), 0.92, 0.9),
@@ -54,14 +44,14 @@ def test_every_predicate_has_a_case():
 @pytest.mark.parametrize(("name", "path", "holding", "failing"), CASES)
 def test_predicate_holds_and_fails(name, path, holding, failing):
     for value, expected in ((holding, True), (failing, False)):
-        result = experiment_claims.PREDICATES[name](changed(hand_built_results(), path, value))
+        result = experiment_claims.PREDICATES[name](with_value(hand_built_results(), path, value))
         assert result["holds"] is expected, (name, value)
         assert set(result) == {"holds", "value", "threshold", "description"}
         assert json.loads(json.dumps(result, allow_nan=False)) == result
 
 
 def test_a_bigger_mlp_is_not_comparable_either():
-    results = changed(hand_built_results(), ("mlp_vs_cnn", "parameter_ratio"), 1.11)
+    results = with_value(hand_built_results(), ("mlp_vs_cnn", "parameter_ratio"), 1.11)
     assert not experiment_claims.mlp_size_comparable(results)["holds"]
 
 

@@ -55,30 +55,32 @@ def with_claim_outcomes(context: dict, name: str, holds: list[bool]) -> dict:
     return changed
 
 
-def verdicts(markdown: str) -> dict[str, int]:
-    """How many claims each verdict sentence of the English page names."""
-    text = flat(seeds_section(markdown))
+# Each verdict sentence, by page: a pattern whose group lists the claims it names.
+VERDICT_SENTENCES = {
+    "index.en.md": {
+        "general": r"Held in all \d+ runs: (.*?)\. These",
+        "never": r"Failed in all \d+ runs: (.*?)\. Here",
+        "mixed": r"Depends on the seed: (.*?)\. What",
+    },
+    "index.md": {
+        verdict: rf"((?:「[^」]*」(?:\(\d+ / \d+\))?、?)+){ending}"
+        for verdict, ending in (
+            ("general", r"は \d+ 回すべてで成り立ちました"),
+            ("never", r"は \d+ 回のどれでも成り立ちませんでした"),
+            ("mixed", r"は、シードによって成否が分かれました"),
+        )
+    },
+}
+
+
+def verdicts(pages: dict[str, str], page: str) -> dict[str, int]:
+    """How many claims each verdict sentence of a page names."""
+    text = flat(seeds_section(pages[page]))
     counts = {}
-    for verdict, pattern in (
-        ("general", r"Held in all \d+ runs: (.*?)\. These"),
-        ("never", r"Failed in all \d+ runs: (.*?)\. Here"),
-        ("mixed", r"Depends on the seed: (.*?)\. What"),
-    ):
+    for verdict, pattern in VERDICT_SENTENCES[page].items():
         found = re.search(pattern, text)
-        counts[verdict] = len(found.group(1).split("; ")) if found else 0
-    return counts
-
-
-def ja_verdicts(markdown: str) -> dict[str, int]:
-    text = flat(seeds_section(markdown))
-    counts = {}
-    for verdict, ending in (
-        ("general", r"は \d+ 回すべてで成り立ちました"),
-        ("never", r"は \d+ 回のどれでも成り立ちませんでした"),
-        ("mixed", r"は、シードによって成否が分かれました"),
-    ):
-        found = re.search(rf"((?:「[^」]*」(?:\(\d+ / \d+\))?、?)+){ending}", text)
-        counts[verdict] = found.group(1).count("「") if found else 0
+        named = re.split(r"; |、「", found.group(1)) if found else []
+        counts[verdict] = len(named)
     return counts
 
 
@@ -92,8 +94,8 @@ def test_the_verdict_is_computed_from_the_table(tiny_project, tmp_path, outcome)
     pages = rendered(context, tmp_path)
     claims = len(context["study"]["seeds"]["claims"])
     expected = {verdict: claims if verdict == outcome else 0 for verdict in holds}
-    assert verdicts(pages["index.en.md"]) == expected
-    assert ja_verdicts(pages["index.md"]) == expected
+    for page in INDEX:
+        assert verdicts(pages, page) == expected, page
 
 
 def test_the_verdict_follows_each_claim(tiny_project, tmp_path):
@@ -103,8 +105,8 @@ def test_the_verdict_follows_each_claim(tiny_project, tmp_path):
     name = next(iter(study["claims"]))
     general = rendered(with_claim_outcomes(context, name, [True] * n), tmp_path / "general")
     mixed = rendered(with_claim_outcomes(context, name, [False] + [True] * (n - 1)), tmp_path / "m")
-    for page, count in (("index.en.md", verdicts), ("index.md", ja_verdicts)):
-        before, after = count(general[page]), count(mixed[page])
+    for page in INDEX:
+        before, after = verdicts(general, page), verdicts(mixed, page)
         assert after["general"] == before["general"] - 1, page
         assert after["mixed"] == before["mixed"] + 1, page
 

@@ -196,3 +196,7 @@ def test_the_config_shown_is_the_config_download(tiny_project, page):
     shown = "\n".join(line.removeprefix("    ") for line in block.splitlines()) + "\n"
     assert shown == (tiny_project.generated / "config.json").read_text(encoding="utf-8")
     assert "make site" in markdown and "python -m generator build --config config.json" in markdown
+    # the commands and the config are code blocks on the page, not inline code
+    built = tiny_project.site / ("en/index.html" if page.endswith(".en.md") else "index.html")
+    reproduce = built.read_text(encoding="utf-8").split('id="reproduce"')[1]
+    assert reproduce.count('<div class="highlight"><pre>') == 3

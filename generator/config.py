@@ -75,7 +75,10 @@ class TrainConfig:
 
 @dataclass(frozen=True)
 class RecordConfig:
-    snapshots: int = knob(60, 2, 10_000)
+    # Animation frames, placed where the probe's outputs move (see trace.py).
+    snapshots: int = knob(40, 2, 10_000)
+    # Test loss and accuracy for the curves, dense early: each costs EVAL_SIZE forward passes.
+    evaluations: int = knob(60, 2, 10_000)
     probe_index: int = knob(3, 0, math.inf)  # index into the test split
 
 
@@ -132,6 +135,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "train.epochs": 2,
         "train.batch_size": 32,
         "record.snapshots": 12,
+        "record.evaluations": 12,
         # Less noise and a larger step let the tiny run learn the task within its few
         # steps: the article requires that (claim accuracy_passes_90), tiny builds included.
         "data.noise": 0.2,
@@ -212,11 +216,13 @@ def _check_relations(cfg: Config) -> None:
             f"record.probe_index={cfg.record.probe_index} is outside the test set; "
             f"allowed: [0, {d.test_size - 1}] (data.test_size - 1)"
         )
-    if cfg.record.snapshots > cfg.total_steps + 1:
-        raise ConfigError(
-            f"record.snapshots={cfg.record.snapshots} is more than the {cfg.total_steps + 1} "
-            f"training steps (step 0 included); allowed: [2, {cfg.total_steps + 1}]"
-        )
+    for name in ("snapshots", "evaluations"):
+        if getattr(cfg.record, name) > cfg.total_steps + 1:
+            raise ConfigError(
+                f"record.{name}={getattr(cfg.record, name)} is more than the "
+                f"{cfg.total_steps + 1} training steps (step 0 included); "
+                f"allowed: [2, {cfg.total_steps + 1}]"
+            )
 
 
 def build_config(overrides: dict[str, Any] | None = None, preset: str = "default") -> Config:

@@ -1,7 +1,7 @@
 """The experiments page's data and charts: what convolution buys, and how much noise it takes.
 
 Why convolution helps: TinyCNN against an MLP of about the same parameter
-count (generator/mlp.py), same data, same loop, same snapshot steps.
+count (generator/mlp.py), same data, same loop, same evaluation steps.
 How much noise it can take: TinyCNN trained at several noise levels, all else
 equal. The data seed is fixed, so every level draws the same noise pattern,
 only scaled. The article's own level is always one of them (and is the main
@@ -56,7 +56,7 @@ def mlp_summary(curves: dict[str, np.ndarray]) -> dict[str, Any]:
         "final_test": float(curves["test_acc"][-1]),
         "final_train": float(curves["final_train_acc"]),
         "final_test_loss": float(curves["test_loss"][-1]),
-        "step_test_90": first_step_at_least(curves["test_acc"], curves["steps"], 0.9),
+        "step_test_90": first_step_at_least(curves["test_acc"], curves["eval_steps"], 0.9),
         "test_acc": curves["test_acc"].tolist(),
         "test_loss": curves["test_loss"].tolist(),
     }
@@ -87,7 +87,7 @@ def noise_study(cfg: Config, runs: dict[float, tuple[Trace, Facts]]) -> dict[str
     return {
         "levels": [s["noise"] for s in summaries],
         "main_level": cfg.data.noise,
-        "steps": next(iter(runs.values()))[0].steps.tolist(),
+        "steps": next(iter(runs.values()))[0].eval_steps.tolist(),
         "runs": summaries,
     }
 
@@ -101,7 +101,9 @@ def summarize(
 ) -> dict[str, Any]:
     """experiments.json, with the page's claims evaluated on it."""
     results = {
-        "mlp_vs_cnn": mlp_vs_cnn(cnn_summary(trace, facts), mlp_summary(mlp_curves), trace.steps),
+        "mlp_vs_cnn": mlp_vs_cnn(
+            cnn_summary(trace, facts), mlp_summary(mlp_curves), trace.eval_steps
+        ),
         "noise": noise_study(cfg, noise_runs),
         "total_steps": cfg.total_steps,
     }

@@ -32,6 +32,7 @@ def derive_facts(cfg: Config, trace: Trace) -> Facts:
             "steps_per_epoch": cfg.steps_per_epoch,
             "snapshots": len(steps),
             "snapshot_steps": steps.tolist(),
+            "evaluation_steps": trace.eval_steps.tolist(),
         },
         "shapes": measured_shapes(trace),
         "params": parameter_facts(cfg),
@@ -81,7 +82,7 @@ def accuracy_facts(trace: Trace) -> dict[str, Any]:
         "final_test_loss": float(trace.test_loss[-1]),
         "initial_test": float(trace.test_acc[0]),
         "best_test": float(trace.test_acc.max()),
-        "step_test_90": first_step_at_least(trace.test_acc, trace.steps, 0.9),
+        "step_test_90": first_step_at_least(trace.test_acc, trace.eval_steps, 0.9),
         "test_size_final": int(trace.test_labels.size),
     }
 

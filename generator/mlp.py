@@ -16,7 +16,7 @@ from torch import nn
 from generator.config import Config, DataConfig
 from generator.data import Dataset
 from generator.model import TinyCNN, parameter_counts
-from generator.trace import EVAL_SIZE, evaluate, snapshot_steps
+from generator.trace import Curves
 from generator.train import train_model
 
 
@@ -47,45 +47,6 @@ def matching_width(cfg: Config) -> int:
     inputs, classes = cfg.data.image_size**2, cfg.data.grid**2
     per_unit = inputs + 1 + classes  # each hidden unit adds its weights, bias and outgoing weights
     return max(1, round((cnn_parameters(cfg) - classes) / per_unit))
-
-
-class Curves:
-    """A training callback keeping test loss and accuracy at the snapshot steps.
-
-    It measures what the TinyCNN recorder measures: the first EVAL_SIZE test
-    images at every snapshot, every test image at the last step.
-    """
-
-    def __init__(self, cfg: Config, data: Dataset) -> None:
-        self.data = data
-        self.steps = snapshot_steps(cfg.total_steps, cfg.record.snapshots)
-        self.pending = set(self.steps.tolist())
-        self.last = cfg.total_steps
-        self.rows: list[tuple[float, float, float, float]] = []
-        self.final_train_acc = float("nan")
-
-    def __call__(self, step: int, model: nn.Module, batch_loss: float, batch_acc: float) -> None:
-        if step not in self.pending:
-            return
-        model.eval()
-        test_loss, test_acc, _ = evaluate(
-            model, self.data.test, None if step == self.last else EVAL_SIZE
-        )
-        if step == self.last:
-            _, self.final_train_acc, _ = evaluate(model, self.data.train, None)
-        model.train()
-        self.rows.append((batch_loss, batch_acc, test_loss, test_acc))
-
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        batch_loss, batch_acc, test_loss, test_acc = np.array(self.rows).T
-        return {
-            "steps": self.steps,
-            "batch_loss": batch_loss,
-            "batch_acc": batch_acc,
-            "test_loss": test_loss,
-            "test_acc": test_acc,
-            "final_train_acc": np.array(self.final_train_acc),
-        }
 
 
 def train_mlp(cfg: Config, data: Dataset) -> dict[str, np.ndarray]:

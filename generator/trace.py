@@ -1,9 +1,13 @@
 """The recorder: what the network does to one probe image, over training.
 
-At each snapshot step it stores the Conv1 kernels, the output of every stage
-for the probe, and loss and accuracy; between snapshots it does nothing, so
-training runs at full speed. Snapshots are dense early, where learning is
-fastest, and sparse later.
+Two schedules, because the figures and the curves want different things:
+- the *evaluation steps* (dense early, sparse later) carry test loss and
+  accuracy, measured on held-out images, which is too costly for every step;
+- the *snapshots* are the frames of every animation. The probe's outputs are
+  kept at every step while training (one image: nearly free), and after the
+  last step the snapshots are placed where those outputs move, an equal share
+  of the run's total change between consecutive frames. Frames then sit where
+  learning happens instead of where the clock says.
 """
 
 from __future__ import annotations
@@ -19,34 +23,64 @@ from generator.data import Dataset, Split
 from generator.model import STAGES, TinyCNN
 from generator.train import as_tensors
 
-EVAL_SIZE = 256  # test images behind the curves; the last snapshot uses every image
-SPACING_POWER = 2.0  # snapshot k sits at T * (k / (n - 1)) ** power
+EVAL_SIZE = 256  # test images behind the curves; the last evaluation uses every image
+SPACING_POWER = 2.0  # evaluation k sits at T * (k / (n - 1)) ** power
+# The probe's outputs are kept at no more than this many bytes of candidate steps; past it,
+# candidates are spread evenly over the run (long runs, wide layers).
+CANDIDATE_BYTES = 256 * 2**20
 
 
-def snapshot_steps(total_steps: int, count: int) -> np.ndarray:
-    """`count` distinct steps from 0 to total_steps, both included, dense early."""
-    ideal = np.round(total_steps * np.linspace(0, 1, count) ** SPACING_POWER).astype(np.int64)
+def distinct_steps(ideal: np.ndarray, total_steps: int) -> np.ndarray:
+    """Round ideal positions to distinct steps from 0 to total_steps, keeping their order."""
+    steps = np.round(ideal).astype(np.int64)
+    count = len(steps)
     for k in range(1, count):  # push collisions forward...
-        ideal[k] = max(ideal[k], ideal[k - 1] + 1)
+        steps[k] = max(steps[k], steps[k - 1] + 1)
     for k in range(count - 1, -1, -1):  # ...without running past the end
-        ideal[k] = min(ideal[k], total_steps - (count - 1 - k))
-    return ideal
+        steps[k] = min(steps[k], total_steps - (count - 1 - k))
+    return steps
+
+
+def evaluation_steps(total_steps: int, count: int) -> np.ndarray:
+    """`count` distinct steps from 0 to total_steps, both included, dense early."""
+    return distinct_steps(total_steps * np.linspace(0, 1, count) ** SPACING_POWER, total_steps)
+
+
+def frame_steps(candidates: np.ndarray, movement: np.ndarray, count: int) -> np.ndarray:
+    """`count` of the candidate steps, first and last included, an equal share of movement apart.
+
+    movement: (len(candidates) - 1, signals), how far each signal moved between
+    consecutive candidates. Each signal is scaled to a total of one, so a layer
+    with large values does not decide alone; their mean is the distance walked.
+    """
+    totals = movement.sum(axis=0)
+    moving = totals > 0
+    if not moving.any():  # nothing moves: spread the frames evenly
+        walked = np.arange(len(candidates), dtype=np.float64)
+    else:
+        share = (movement[:, moving] / totals[moving]).mean(axis=1)
+        walked = np.concatenate([[0.0], np.cumsum(share)])
+    targets = np.linspace(0.0, walked[-1], count)
+    positions = np.searchsorted(walked, targets, side="left")
+    positions[-1] = len(candidates) - 1  # the last frame is the trained network, moving or not
+    return candidates[distinct_steps(positions, len(candidates) - 1)]
 
 
 @dataclass(frozen=True)
 class Trace:
-    """Everything recorded in one run; each per-snapshot array has K rows."""
+    """Everything recorded in one run: K snapshot rows, E evaluation rows."""
 
-    steps: np.ndarray  # (K,) int64
+    steps: np.ndarray  # (K,) int64, the snapshots: one animation frame each
     epochs: np.ndarray  # (K,) float64, fractional epoch of each snapshot
-    batch_loss: np.ndarray  # (K,) loss of the batch just trained on (NaN at step 0)
-    batch_acc: np.ndarray  # (K,) accuracy on that batch (NaN at step 0)
-    test_loss: np.ndarray  # (K,) on the first EVAL_SIZE test images, all at the end
-    test_acc: np.ndarray  # (K,) likewise
     probe_loss: np.ndarray  # (K,)
-    final_train_acc: float  # on every training image, after the last step
     conv1_weight: np.ndarray  # (K, C1, 3, 3)
     stages: dict[str, np.ndarray]  # stage name -> (K, *stage shape) for the probe
+    eval_steps: np.ndarray  # (E,) int64, where the curves are measured
+    batch_loss: np.ndarray  # (E,) loss of the batch just trained on (NaN at step 0)
+    batch_acc: np.ndarray  # (E,) accuracy on that batch (NaN at step 0)
+    test_loss: np.ndarray  # (E,) on the first EVAL_SIZE test images, all at the end
+    test_acc: np.ndarray  # (E,) likewise
+    final_train_acc: float  # on every training image, after the last step
     probe_image: np.ndarray  # (S, S) what the model sees
     probe_clean: np.ndarray  # (S, S) the same image without noise
     probe_label: int
@@ -70,66 +104,138 @@ class Trace:
         return cls(stages=stages, **plain)
 
 
-class Recorder:
-    """A training callback that fills a Trace at the snapshot steps."""
+class Curves:
+    """A training callback measuring loss and accuracy at the evaluation steps.
+
+    The first EVAL_SIZE test images at every evaluation, every test image (and
+    every training image) after the last step. Any model: the experiments'
+    MLP is measured the same way.
+    """
 
     def __init__(self, cfg: Config, data: Dataset) -> None:
-        self.cfg = cfg
         self.data = data
-        self.steps = snapshot_steps(cfg.total_steps, cfg.record.snapshots)
+        self.steps = evaluation_steps(cfg.total_steps, cfg.record.evaluations)
         self.pending = set(self.steps.tolist())
-        self.rows: list[dict[str, np.ndarray | float]] = []
-        self.test_pred = np.zeros(0, dtype=np.int64)
+        self.last = cfg.total_steps
+        self.rows: list[tuple[float, float, float, float]] = []
         self.final_train_acc = float("nan")
-        index = cfg.record.probe_index
-        self.probe = torch.from_numpy(data.test.images[index : index + 1]).unsqueeze(1)
-        self.probe_label = torch.tensor([int(data.test.labels[index])])
+        self.test_pred = np.zeros(0, dtype=np.int64)
 
-    def __call__(self, step: int, model: TinyCNN, batch_loss: float, batch_acc: float) -> None:
+    def __call__(self, step: int, model: nn.Module, batch_loss: float, batch_acc: float) -> None:
         if step not in self.pending:
             return
-        last = step == self.cfg.total_steps
         model.eval()
-        outputs = model.stage_outputs(self.probe)
-        probe_loss = nn.functional.cross_entropy(outputs["logits"], self.probe_label)
-        limit = None if last else EVAL_SIZE
-        test_loss, test_acc, test_pred = evaluate(model, self.data.test, limit)
+        last = step == self.last
+        test_loss, test_acc, test_pred = evaluate(
+            model, self.data.test, None if last else EVAL_SIZE
+        )
         if last:
             self.test_pred = test_pred
             _, self.final_train_acc, _ = evaluate(model, self.data.train, None)
         model.train()
-        self.rows.append({
+        self.rows.append((batch_loss, batch_acc, test_loss, test_acc))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        if len(self.rows) != len(self.steps):
+            raise RuntimeError(f"evaluated {len(self.rows)} of {len(self.steps)} steps")
+        batch_loss, batch_acc, test_loss, test_acc = np.array(self.rows).T
+        return {
+            "eval_steps": self.steps,
             "batch_loss": batch_loss,
             "batch_acc": batch_acc,
             "test_loss": test_loss,
             "test_acc": test_acc,
-            "probe_loss": probe_loss.item(),
+            "final_train_acc": np.array(self.final_train_acc),
+        }
+
+
+class ProbeHistory:
+    """A training callback keeping the probe's outputs and the Conv1 kernels at every
+    candidate step: every step, unless that would pass CANDIDATE_BYTES."""
+
+    def __init__(self, cfg: Config, data: Dataset) -> None:
+        self.cfg = cfg
+        index = cfg.record.probe_index
+        self.probe = torch.from_numpy(data.test.images[index : index + 1]).unsqueeze(1)
+        self.probe_label = torch.tensor([int(data.test.labels[index])])
+        self.candidates = np.zeros(0, dtype=np.int64)  # set at step 0, from a row's size
+        self.pending: set[int] = {0}
+        self.rows: list[dict[str, np.ndarray]] = []
+
+    def __call__(self, step: int, model: TinyCNN, batch_loss: float, batch_acc: float) -> None:
+        if step not in self.pending:
+            return
+        model.eval()
+        with torch.no_grad():
+            outputs = model.stage_outputs(self.probe)
+        model.train()
+        row = {
+            "probe_loss": nn.functional.cross_entropy(outputs["logits"], self.probe_label).numpy(),
             "conv1_weight": model.conv1.weight.detach()[:, 0].numpy().copy(),
-            **{f"stage.{name}": out[0].numpy().copy() for name, out in outputs.items()},
-        })  # fmt: skip
+            **{name: out[0].numpy().copy() for name, out in outputs.items()},
+        }
+        if step == 0:
+            self.choose_candidates(sum(value.nbytes for value in row.values()))
+        self.rows.append(row)
+
+    def choose_candidates(self, row_bytes: int) -> None:
+        total = self.cfg.total_steps
+        affordable = max(CANDIDATE_BYTES // row_bytes, self.cfg.record.snapshots)
+        count = min(total + 1, affordable)
+        self.candidates = distinct_steps(np.linspace(0, total, count), total)
+        self.pending = set(self.candidates.tolist())
+
+    def snapshots(self, count: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The snapshot steps, placed by movement, and every row's arrays at them."""
+        if len(self.rows) != len(self.candidates):
+            raise RuntimeError(f"recorded {len(self.rows)} of {len(self.candidates)} steps")
+        stacked = {key: np.stack([row[key] for row in self.rows]) for key in self.rows[0]}
+        signals = ["conv1_weight", *STAGES]
+        movement = np.stack(
+            [np.abs(np.diff(stacked[key], axis=0)).reshape(len(self.rows) - 1, -1).mean(axis=1)
+             for key in signals],
+            axis=1,
+        )  # fmt: skip
+        steps = frame_steps(self.candidates, movement, count)
+        rows = np.searchsorted(self.candidates, steps)
+        return steps, {key: value[rows] for key, value in stacked.items()}
+
+
+class Recorder:
+    """The training callback of the main run: the curves and the probe's history."""
+
+    def __init__(self, cfg: Config, data: Dataset) -> None:
+        self.cfg = cfg
+        self.data = data
+        self.curves = Curves(cfg, data)
+        self.history = ProbeHistory(cfg, data)
+
+    def __call__(self, step: int, model: TinyCNN, batch_loss: float, batch_acc: float) -> None:
+        self.curves(step, model, batch_loss, batch_acc)
+        self.history(step, model, batch_loss, batch_acc)
 
     def finish(self) -> Trace:
-        if len(self.rows) != len(self.steps):
-            raise RuntimeError(f"recorded {len(self.rows)} of {len(self.steps)} snapshots")
-        stacked = {key: np.stack([row[key] for row in self.rows]) for key in self.rows[0]}
+        steps, rows = self.history.snapshots(self.cfg.record.snapshots)
+        curves = self.curves.to_arrays()
         index = self.cfg.record.probe_index
         test = self.data.test
         return Trace(
-            steps=self.steps,
-            epochs=self.steps / self.cfg.steps_per_epoch,
-            batch_loss=stacked["batch_loss"],
-            batch_acc=stacked["batch_acc"],
-            test_loss=stacked["test_loss"],
-            test_acc=stacked["test_acc"],
-            probe_loss=stacked["probe_loss"],
-            final_train_acc=self.final_train_acc,
-            conv1_weight=stacked["conv1_weight"],
-            stages={name: stacked[f"stage.{name}"] for name in STAGES},
+            steps=steps,
+            epochs=steps / self.cfg.steps_per_epoch,
+            probe_loss=rows["probe_loss"],
+            conv1_weight=rows["conv1_weight"],
+            stages={name: rows[name] for name in STAGES},
+            eval_steps=curves["eval_steps"],
+            batch_loss=curves["batch_loss"],
+            batch_acc=curves["batch_acc"],
+            test_loss=curves["test_loss"],
+            test_acc=curves["test_acc"],
+            final_train_acc=float(curves["final_train_acc"]),
             probe_image=test.images[index],
             probe_clean=test.clean[index],
             probe_label=int(test.labels[index]),
             probe_corner=test.corners[index],
-            test_pred=self.test_pred,
+            test_pred=self.curves.test_pred,
             test_labels=test.labels,
         )
 

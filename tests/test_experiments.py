@@ -50,7 +50,7 @@ def test_noise_levels_include_the_configured_one():
 def test_cnn_side_is_the_main_run(results, tiny_project):
     facts = tiny_project.facts
     compared = results["mlp_vs_cnn"]
-    assert compared["steps"] == facts["run"]["snapshot_steps"]
+    assert compared["steps"] == facts["run"]["evaluation_steps"]
     assert compared["cnn"]["parameters"] == facts["params"]["total"]
     assert compared["cnn"]["final_test"] == facts["accuracy"]["final_test"]
     assert compared["cnn"]["step_test_90"] == facts["accuracy"]["step_test_90"]

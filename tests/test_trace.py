@@ -6,20 +6,46 @@ from generator.config import build_config
 from generator.data import make_dataset
 from generator.files import read_npz
 from generator.model import STAGES, TinyCNN
-from generator.trace import Trace, snapshot_steps
+from generator.trace import Trace, evaluation_steps, frame_steps
 
 
 @pytest.mark.parametrize(("total", "count"), [(282, 60), (34, 12), (10, 11), (5, 2)])
-def test_snapshots_are_distinct_and_span_the_run(total, count):
-    steps = snapshot_steps(total, count)
+def test_evaluations_are_distinct_and_span_the_run(total, count):
+    steps = evaluation_steps(total, count)
     assert len(steps) == count
     assert steps[0] == 0 and steps[-1] == total
     assert np.all(np.diff(steps) > 0)
 
 
-def test_snapshots_are_denser_early():
-    gaps = np.diff(snapshot_steps(282, 60))
+def test_evaluations_are_denser_early():
+    gaps = np.diff(evaluation_steps(282, 60))
     assert gaps[:10].mean() < gaps[-10:].mean()
+
+
+def test_snapshots_follow_the_movement():
+    # One signal moves only between steps 40 and 60 of 100: the frames between the first
+    # and the last must all sit there.
+    candidates = np.arange(101)
+    movement = np.zeros((100, 1))
+    movement[40:60] = 1.0
+    steps = frame_steps(candidates, movement, 12)
+    assert steps[0] == 0 and steps[-1] == 100
+    assert np.all((steps[1:-1] >= 40) & (steps[1:-1] <= 60))
+    assert np.all(np.diff(steps) > 0)
+
+
+def test_each_signal_counts_equally_whatever_its_size():
+    # Signal 0 moves early and hugely, signal 1 late and slightly: half the frames each.
+    movement = np.zeros((100, 2))
+    movement[:50, 0] = 1000.0
+    movement[50:, 1] = 0.001
+    steps = frame_steps(np.arange(101), movement, 21)
+    assert np.sum(steps < 50) == pytest.approx(10, abs=1)
+
+
+def test_snapshots_spread_evenly_when_nothing_moves():
+    steps = frame_steps(np.arange(0, 101, 5), np.zeros((20, 3)), 5)
+    assert steps.tolist() == [0, 25, 50, 75, 100]
 
 
 @pytest.fixture(scope="module")
@@ -77,4 +103,15 @@ def test_trace_has_one_row_per_snapshot(recorded):
     assert len(trace.steps) == cfg.record.snapshots
     for name in STAGES:
         assert trace.stages[name].shape[0] == cfg.record.snapshots
+    assert len(trace.eval_steps) == len(trace.test_acc) == cfg.record.evaluations
     assert np.isnan(trace.batch_loss[0]) and not np.isnan(trace.batch_loss[1:]).any()
+
+
+def test_snapshots_are_steps_of_the_run_where_the_recorded_values_differ(recorded):
+    trace, _ = recorded
+    cfg = build_config(preset="tiny")
+    assert trace.steps[0] == 0 and trace.steps[-1] == cfg.total_steps
+    assert np.all(np.diff(trace.steps) > 0)
+    assert np.array_equal(trace.epochs, trace.steps / cfg.steps_per_epoch)
+    # consecutive snapshots are different states of the network, not repeats
+    assert np.all(np.abs(np.diff(trace.conv1_weight, axis=0)).max(axis=(1, 2, 3)) > 0)

@@ -182,13 +182,13 @@ def mark_snapshots(ax: plt.Axes, steps: np.ndarray, colour: str) -> None:
 
 
 def training_curves(trace: Trace) -> Chart:
-    steps = trace.steps
+    steps = trace.eval_steps
 
     def draw(theme: Theme) -> Figure:
         figure, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9, 3.4))
         loss_ax.plot(steps[1:], trace.batch_loss[1:], label="training batch", alpha=0.7)
         loss_ax.plot(steps, trace.test_loss, label="test set")
-        loss_ax.plot(steps, trace.probe_loss, label="probe image", linewidth=1)
+        loss_ax.plot(trace.steps, trace.probe_loss, label="probe image", linewidth=1)
         loss_ax.set_yscale("log")
         loss_ax.minorticks_off()  # decades are enough, and each tick costs drawing time
         loss_ax.set_ylabel("cross-entropy loss (log scale)")
@@ -198,7 +198,7 @@ def training_curves(trace: Trace) -> Chart:
         acc_ax.set_ylabel("accuracy")
         for ax in (loss_ax, acc_ax):
             ax.set_xlabel("training step (ticks: snapshots)")
-            mark_snapshots(ax, steps, theme.foreground)
+            mark_snapshots(ax, trace.steps, theme.foreground)
             ax.legend(fontsize=8)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
@@ -206,12 +206,13 @@ def training_curves(trace: Trace) -> Chart:
         return figure
 
     arrays = {
-        "steps": steps,
-        "epochs": trace.epochs,
+        "eval_steps": steps,
         "batch_loss": trace.batch_loss,
         "batch_acc": trace.batch_acc,
         "test_loss": trace.test_loss,
         "test_acc": trace.test_acc,
+        "steps": trace.steps,
+        "epochs": trace.epochs,
         "probe_loss": trace.probe_loss,
     }
     return Chart("training_curves", draw, arrays)

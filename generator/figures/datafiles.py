@@ -33,6 +33,7 @@ KEYS = {
     "noisy": "the samples with noise, (cell, height, width)",
     "clean": "the same samples without noise",
     "noise_std": "standard deviation of the background noise",
+    "eval_steps": "training steps where loss and accuracy were measured (dense early)",
     "batch_loss": "loss of the training batch just trained on (NaN at step 0)",
     "batch_acc": "accuracy on that batch (NaN at step 0)",
     "test_loss": "test loss (a fixed subset of the test set; the whole set at the end)",

@@ -49,13 +49,18 @@ def test_every_predicate_has_a_case():
     assert {name for name, *_ in CASES} == set(claims.PREDICATES)
 
 
-@pytest.mark.parametrize(("name", "path", "holding", "failing"), CASES)
-def test_predicate_holds_and_fails(name, path, holding, failing):
+def assert_holds_and_fails(predicate, measured: dict, path, holding, failing) -> None:
+    """The predicate holds with `holding` at `path` of `measured`, fails with `failing`."""
     for value, expected in ((holding, True), (failing, False)):
-        result = claims.PREDICATES[name](with_value(hand_built_facts(), path, value))
-        assert result["holds"] is expected, (name, value)
+        result = predicate(with_value(measured, path, value))
+        assert result["holds"] is expected, (predicate.__name__, value)
         assert set(result) == {"holds", "value", "threshold", "description"}
         assert json.loads(json.dumps(result, allow_nan=False)) == result
+
+
+@pytest.mark.parametrize(("name", "path", "holding", "failing"), CASES)
+def test_predicate_holds_and_fails(name, path, holding, failing):
+    assert_holds_and_fails(claims.PREDICATES[name], hand_built_facts(), path, holding, failing)
 
 
 def test_an_fc1_layer_of_zeros_has_no_standout_unit():

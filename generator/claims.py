@@ -102,21 +102,26 @@ def pooling_raises_contrast_at_init(facts: Facts) -> Claim:
     return pooling_contrast_claim(facts, "with the initial random weights", "_initial")
 
 
-PREDICATES: dict[str, Callable[[Facts], Claim]] = {
-    f.__name__: f
-    for f in (
-        conv1_keeps_patterns,
-        fc1_unit_stands_out,
-        true_logit_leads,
-        accuracy_passes_90,
-        pooling_raises_contrast,
-        pooling_raises_contrast_at_init,
-    )
-}
+Predicate = Callable[[Facts], Claim]
 
 
-def evaluate(facts: Facts) -> dict[str, Claim]:
-    return {name: predicate(facts) for name, predicate in PREDICATES.items()}
+def by_name(*predicates: Predicate) -> dict[str, Predicate]:
+    """Predicates keyed by their function names, which are the claims' names."""
+    return {predicate.__name__: predicate for predicate in predicates}
+
+
+PREDICATES = by_name(
+    conv1_keeps_patterns,
+    fc1_unit_stands_out,
+    true_logit_leads,
+    accuracy_passes_90,
+    pooling_raises_contrast,
+    pooling_raises_contrast_at_init,
+)
+
+
+def evaluate(facts: Facts, predicates: dict[str, Predicate] = PREDICATES) -> dict[str, Claim]:
+    return {name: predicate(facts) for name, predicate in predicates.items()}
 
 
 def require(claims: dict[str, Claim], name: str) -> str:

@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from generator import experiment_claims
 from generator.config import Config
 from generator.facts import Facts, first_step_at_least
 from generator.figures import write_chart
@@ -98,14 +99,15 @@ def summarize(
     mlp_curves: dict[str, np.ndarray],
     noise_runs: dict[float, tuple[Trace, Facts]],
 ) -> dict[str, Any]:
-    """experiments.json."""
-    return {
+    """experiments.json, with the page's claims evaluated on it."""
+    results = {
         "mlp_vs_cnn": mlp_vs_cnn(
             cnn_summary(trace, facts), mlp_summary(mlp_curves), trace.eval_steps
         ),
         "noise": noise_study(cfg, noise_runs),
         "total_steps": cfg.total_steps,
     }
+    return {**results, "claims": experiment_claims.evaluate(results)}
 
 
 # --- charts: drawn like the article's, light and dark, each with its data ----------------

@@ -267,14 +267,23 @@ class Build:
     # --- render -----------------------------------------------------------------
     def render(self) -> None:
         with self.stage("render"):
-            self._publish_assets()
-            context = {"facts": self.derived_facts, "config": self.cfg.to_dict()}
+            downloads = self._publish_assets()
+            study = None
+            if self.cfg.study.enabled:  # without it, the pages leave the study's parts out
+                study = {"seeds": self.seed_study, "experiments": self.experiment_results}
+            context = {
+                "facts": self.derived_facts,
+                "config": self.cfg.to_dict(),
+                "downloads": downloads["files"],
+                "study": study,
+            }
             render.render_pages(context, self.paths.docs)
 
-    def _publish_assets(self) -> None:
+    def _publish_assets(self) -> dict[str, Any]:
         """Copy figures, facts, config, studies and downloads into docs/assets/generated.
 
-        Files no longer produced are dropped.
+        Files no longer produced are dropped. Returns the downloads listing (downloads.json),
+        which the pages show: it lists the other files, never itself.
         """
         out = self.paths.generated
         wanted = entry_files(self.figures_dir)
@@ -291,11 +300,13 @@ class Build:
         wanted.update({n: (self.trace_dir / n).read_bytes() for n in ("weights.npz", "trace.npz")})
         from generator import downloads
 
-        wanted["downloads.json"] = json_text(downloads.listing(wanted)).encode()
+        listing = downloads.listing(wanted)
+        wanted["downloads.json"] = json_text(listing).encode()
         for name, content in wanted.items():
             write_bytes(out / name, content)
         for stale in set(p.name for p in out.iterdir()) - set(wanted):
             (out / stale).unlink()
+        return listing
 
     # --- site -------------------------------------------------------------------
     def site(self) -> None:

@@ -65,10 +65,13 @@ def environment() -> jinja2.Environment:
 def page_root(page: str) -> str:
     """The relative path from a page's URL back to the site root.
 
-    The i18n plugin serves `index.<lang>.md` from /<lang>/, one folder down;
-    relative links keep the site working under any sub-path.
+    The i18n plugin serves `<name>.<lang>.md` from /<lang>/, one folder down, and
+    MkDocs serves `<name>.md` other than index from /<name>/, one more; relative
+    links keep the site working under any sub-path.
     """
-    return "../" if page.count(".") > 1 else ""
+    name, *suffixes = page.split(".")
+    depth = (len(suffixes) > 1) + (name != "index")
+    return "../" * depth
 
 
 def render_pages(context: dict[str, Any], out: Path) -> list[str]:

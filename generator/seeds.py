@@ -96,6 +96,8 @@ def spread(values: list[Any], categorical: bool) -> dict[str, Any]:
             "distinct": len(counts),
             "most_common": counts[0][0] if counts else None,
             "most_common_count": counts[0][1] if counts else 0,
+            # the same value in every run: a property of the setup rather than of one run
+            "same_in_every_run": len(counts) == 1 and not summary["missing"],
         }
     if not known:
         return {**summary, "mean": None, "std": None, "min": None, "max": None}
@@ -120,9 +122,11 @@ def claims_across(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "description": per_run[0]["description"],
             "threshold": per_run[0]["threshold"],
             "values": [c["value"] for c in per_run],
+            **spread([c["value"] for c in per_run], categorical=False),
             "holds": holds,
             "holds_in": sum(holds),
             "general": all(holds),  # holds for every seed, not just the article's run
+            "never": not any(holds),  # fails for every seed: the negation is what is general
         }
     return summary
 

@@ -64,7 +64,26 @@ class BuiltProject:
 
     @property
     def facts(self) -> dict:
-        return json.loads((self.generated / "facts.json").read_text(encoding="utf-8"))
+        return self.published("facts.json")
+
+    def published(self, name: str) -> dict:
+        return json.loads((self.generated / name).read_text(encoding="utf-8"))
+
+    @property
+    def render_context(self) -> dict:
+        """What the build handed the templates, read back from the published files."""
+        study = None
+        if (self.generated / "seeds.json").is_file():
+            study = {
+                "seeds": self.published("seeds.json"),
+                "experiments": self.published("experiments.json"),
+            }
+        return {
+            "facts": self.facts,
+            "config": self.facts["config"],
+            "downloads": self.published("downloads.json")["files"],
+            "study": study,
+        }
 
 
 def build_project(root: Path, *args: str) -> BuiltProject:

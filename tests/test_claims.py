@@ -49,13 +49,18 @@ def test_every_predicate_has_a_case():
     assert {name for name, *_ in CASES} == set(claims.PREDICATES)
 
 
-@pytest.mark.parametrize(("name", "path", "holding", "failing"), CASES)
-def test_predicate_holds_and_fails(name, path, holding, failing):
+def assert_holds_and_fails(predicate, measured: dict, path, holding, failing) -> None:
+    """The predicate holds with `holding` at `path` of `measured`, fails with `failing`."""
     for value, expected in ((holding, True), (failing, False)):
-        result = claims.PREDICATES[name](with_value(hand_built_facts(), path, value))
-        assert result["holds"] is expected, (name, value)
+        result = predicate(with_value(measured, path, value))
+        assert result["holds"] is expected, (predicate.__name__, value)
         assert set(result) == {"holds", "value", "threshold", "description"}
         assert json.loads(json.dumps(result, allow_nan=False)) == result
+
+
+@pytest.mark.parametrize(("name", "path", "holding", "failing"), CASES)
+def test_predicate_holds_and_fails(name, path, holding, failing):
+    assert_holds_and_fails(claims.PREDICATES[name], hand_built_facts(), path, holding, failing)
 
 
 def test_an_fc1_layer_of_zeros_has_no_standout_unit():
@@ -82,8 +87,9 @@ def test_require_stops_with_one_line_naming_the_claim():
 # --- the article follows the claims -------------------------------------------------------
 
 
-def rendered(facts: dict, out) -> dict[str, str]:
-    render.render_pages({"facts": facts, "config": facts["config"]}, out)
+def rendered(project, facts: dict, out) -> dict[str, str]:
+    """The pages of a built project, rendered again with other facts."""
+    render.render_pages({**project.render_context, "facts": facts}, out)
     return {page: (out / page).read_text(encoding="utf-8") for page in ("index.md", "index.en.md")}
 
 
@@ -95,7 +101,9 @@ def with_claim(facts: dict, name: str, holds: bool) -> dict:
 def test_wording_follows_the_claim(name, tiny_project, tmp_path):
     # Only the claim's result differs, so any change in the text is the wording's.
     pages = {
-        holds: rendered(with_claim(tiny_project.facts, name, holds), tmp_path / str(holds))
+        holds: rendered(
+            tiny_project, with_claim(tiny_project.facts, name, holds), tmp_path / str(holds)
+        )
         for holds in (True, False)
     }
     for page in ("index.md", "index.en.md"):
@@ -105,5 +113,5 @@ def test_wording_follows_the_claim(name, tiny_project, tmp_path):
 def test_a_failed_required_claim_stops_the_render_and_writes_nothing(tiny_project, tmp_path):
     facts = with_claim(tiny_project.facts, "accuracy_passes_90", False)
     with pytest.raises(claims.ClaimFailed, match="accuracy_passes_90"):
-        rendered(facts, tmp_path)
+        rendered(tiny_project, facts, tmp_path)
     assert not list(tmp_path.iterdir())

@@ -27,18 +27,18 @@ def test_switcher_links_become_relative_to_the_site_root(site_url):
     assert [a["link"] for a in links] == ["./", "en/", "en/x/"]
 
 
-def test_each_language_folder_gets_the_sitemap(tmp_path):
+def test_each_language_and_page_folder_gets_the_sitemap(tmp_path):
     (tmp_path / "sitemap.xml").write_text("<urlset/>")
-    (tmp_path / "en").mkdir()
-    (tmp_path / "en" / "index.html").write_text("")
-    languages = [
-        SimpleNamespace(locale="ja", default=True),
-        SimpleNamespace(locale="en", default=False),
-    ]
-    i18n = SimpleNamespace(config=SimpleNamespace(languages=languages))
-    config = SimpleNamespace(plugins={"i18n": i18n}, site_dir=str(tmp_path))
+    pages = ["en", "experiments", "en/experiments"]
+    for folder in pages:
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "index.html").write_text("")
+    (tmp_path / "assets").mkdir()
+    config = SimpleNamespace(plugins={"i18n": object()}, site_dir=str(tmp_path))
     hook("languages").on_post_build(config)
-    assert (tmp_path / "en" / "sitemap.xml").read_text() == "<urlset/>"
+    for folder in pages:
+        assert (tmp_path / folder / "sitemap.xml").read_text() == "<urlset/>", folder
+    assert not (tmp_path / "assets" / "sitemap.xml").exists()
     assert not (tmp_path / "ja").exists()
 
 

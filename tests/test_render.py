@@ -15,10 +15,10 @@ def test_pages_have_no_unfilled_placeholder(tiny_project):
 
 
 def test_a_missing_fact_is_an_error_not_an_empty_string(tiny_project, tmp_path):
-    facts = dict(tiny_project.facts)
-    del facts["accuracy"]
+    context = tiny_project.render_context
+    del context["facts"]["accuracy"]
     with pytest.raises(jinja2.UndefinedError):
-        render.render_pages({"facts": facts, "config": facts["config"]}, tmp_path)
+        render.render_pages(context, tmp_path)
 
 
 def test_filters():

@@ -5,9 +5,10 @@ mkdocs-static-i18n links each language's home page by an absolute path ("/",
 such a link leads out of the site. Written as paths from the site root without
 the leading slash, Material's `url` filter makes them relative to each page.
 
-Material's script also fetches sitemap.xml under every language's home (to map
-a page to its translation); the plugin writes one only at the site root, so
-each language folder gets a copy instead of a 404 in every reader's console.
+Material's script also fetches sitemap.xml under every alternate link of a page
+(to map a page to its translation), and the plugin points those links at the
+page's own translation; the plugin writes a sitemap only at the site root, so
+every page's folder gets a copy instead of a 404 in every reader's console.
 Without the plugin there is nothing to do.
 """
 
@@ -43,7 +44,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     site = Path(config.site_dir)
     if i18n is None or not (site / "sitemap.xml").is_file():
         return  # no plugin, or one of the plugin's own per-language builds
-    for language in i18n.config.languages:
-        folder = site / language.locale
-        if not language.default and (folder / "index.html").is_file():
-            shutil.copyfile(site / "sitemap.xml", folder / "sitemap.xml")
+    for page in site.rglob("index.html"):
+        if page.parent != site:  # a language's home, or a page in its own folder
+            shutil.copyfile(site / "sitemap.xml", page.parent / "sitemap.xml")

@@ -1,0 +1,116 @@
+"""Author knobs: another seed, noise level or layer widths regenerates a correct article.
+
+Each setting is built with the tiny preset and without the study, which these checks
+do not read; the pages must then leave the study's parts out.
+"""
+
+import pytest
+import torch
+
+from generator import claims
+from generator.config import build_config, parse_overrides
+from generator.model import TinyCNN, parameter_counts
+from tests.conftest import build_project
+from tests.test_article import page_numbers, traceable
+from tests.test_study_pages import flat
+
+KNOBS = {
+    "seed": ["--train.seed=5"],
+    "noise-and-conv1": ["--data.noise=0.1", "--model.conv1_channels=8"],
+    "widths": ["--model.conv2_channels=24", "--model.fc_hidden=96"],
+}
+PAGES = ("index.md", "index.en.md")
+# For each claim, a phrase found only in its wording for each outcome: (holds, fails).
+WORDING = {
+    "index.md": {
+        "conv1_keeps_patterns": ("一方で模様は残っています", "模様も変わっています"),
+        "fc1_unit_stands_out": ("その座を譲りません", "突出したユニットは見られません"),
+        "true_logit_leads": ("首位を保ちます", "正解のロジットは首位ではありません"),
+        "pooling_raises_contrast": ("コントラストも上がりました", "目立つようにはなっていません"),
+        "pooling_raises_contrast_at_init": (
+            "どちらのプーリングも CNR を上げていました",
+            "両方のプーリングが CNR を上げたわけではありません",
+        ),
+    },
+    "index.en.md": {
+        "conv1_keeps_patterns": ("What survives is the pattern", "The patterns change too"),
+        "fc1_unit_stands_out": ("stays the largest until step", "no unit clearly stands out"),
+        "true_logit_leads": ("stays on top until step", "Its logit is not on top"),
+        "pooling_raises_contrast": (
+            "it also makes the square stand out more",
+            "it does not make the square stand out more",
+        ),
+        "pooling_raises_contrast_at_init": (
+            "both pools did raise it",
+            "not both pools raised it either",
+        ),
+    },
+}
+
+
+@pytest.fixture(scope="module", params=list(KNOBS))
+def knobs(request, tmp_path_factory):
+    args = KNOBS[request.param]
+    root = tmp_path_factory.mktemp(request.param)
+    project = build_project(root, "--preset", "tiny", "--study.enabled=false", *args)
+    cfg = build_config({**parse_overrides(args), "study.enabled": "false"}, preset="tiny")
+    return project, cfg
+
+
+def test_the_build_used_the_knobs(knobs):
+    project, cfg = knobs
+    assert project.facts["config"] == cfg.to_dict()
+
+
+def shape(dims) -> str:
+    return "\N{MULTIPLICATION SIGN}".join(str(d) for d in dims)
+
+
+def test_pages_state_the_new_shapes_and_parameter_counts(knobs):
+    project, cfg = knobs
+    model = TinyCNN(cfg.model, cfg.data)
+    size = cfg.data.image_size
+    outputs = model.stage_outputs(torch.zeros(1, 1, size, size))
+    counts = parameter_counts(model)
+    rows = {"Conv1": "conv1", "MaxPool1": "pool1", "Conv2": "conv2", "MaxPool2": "pool2"}
+    rows |= {"Flatten": "flatten", "FC1": "fc1", "FC2": "logits", "Softmax": "probs"}
+    for page in PAGES:
+        lines = (project.root / "docs" / page).read_text(encoding="utf-8").splitlines()
+        for label, stage in rows.items():
+            row = next(line for line in lines if line.startswith(f"| {label} |"))
+            assert f"| {shape(outputs[stage].shape[1:])}" in row, (page, row)
+            assert row.endswith(f"| {counts.get(stage, 0):,} |"), (page, row)
+        assert f"**{sum(counts.values()):,}**" in "\n".join(lines), page
+
+
+def test_every_claim_is_worded_as_its_predicate_decides(knobs):
+    project, _ = knobs
+    facts = project.facts
+    assert claims.evaluate(facts) == facts["claims"]
+    for page, wordings in WORDING.items():
+        text = flat((project.root / "docs" / page).read_text(encoding="utf-8"))
+        for name, (holding, failing) in wordings.items():
+            holds = facts["claims"][name]["holds"]
+            assert (holding in text, failing in text) == (holds, not holds), (page, name)
+
+
+@pytest.mark.parametrize("page", [*PAGES, "experiments.md", "experiments.en.md"])
+def test_every_number_comes_from_this_run(knobs, page):
+    project, _ = knobs
+    untraced = page_numbers(project, page) - traceable(project.render_context)
+    assert not untraced, f"{page}: {sorted(untraced)}"
+
+
+def test_without_the_study_its_parts_are_left_out(knobs):
+    project, _ = knobs
+    assert project.render_context["study"] is None
+    listed = {f["name"] for f in project.published("downloads.json")["files"]}
+    assert {"seeds.json", "experiments.json", "mlp_vs_cnn.npz"}.isdisjoint(listed)
+    docs = project.root / "docs"
+    for page, note in (("experiments.md", "実験を省いています"), ("experiments.en.md", "skipped")):
+        text = (docs / page).read_text(encoding="utf-8")
+        assert note in text and "mlp_vs_cnn" not in text
+    for page in PAGES:
+        text = (docs / page).read_text(encoding="utf-8")
+        assert "{ #seeds }" not in text and "{ #reproduce }" in text
+    assert (project.site / "en" / "experiments" / "index.html").is_file()

@@ -232,31 +232,45 @@ def measure_training(cfg: Config) -> dict[str, float]:
 
 # --- page weight --------------------------------------------------------------------
 class References(HTMLParser):
-    """Local files an HTML page loads: stylesheets, icons, scripts, images, media."""
+    """Local files an HTML page loads: stylesheets, icons, scripts, images, media.
+
+    Two readers load different files: without JavaScript the animations are the GIFs
+    inside <noscript>; with it, slider.js fetches the sprite sheets and the timeline
+    named by data-sprite and data-timeline instead.
+    """
 
     LOADED_LINKS = frozenset({"stylesheet", "icon", "preload", "modulepreload", "manifest"})
+    SCRIPT_LOADED = ("data-sprite", "data-timeline")
 
     def __init__(self) -> None:
         super().__init__()
-        self.urls: list[str] = []
+        self.urls: dict[str, list[str]] = {"no_js": [], "js": []}
+        self.noscript = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "noscript":
+            self.noscript += 1
         found = {key: value or "" for key, value in attrs}
+        loaded = []
         if tag == "link" and self.LOADED_LINKS & set(found.get("rel", "").split()):
-            self.urls.append(found.get("href", ""))
-        for key in ("src", "poster", "data"):
-            if key in found and tag != "a":
-                self.urls.append(found[key])
+            loaded.append(found.get("href", ""))
+        loaded += [found[key] for key in ("src", "poster", "data") if key in found and tag != "a"]
         if "srcset" in found:
-            self.urls += [part.split()[0] for part in found["srcset"].split(",") if part.strip()]
+            loaded += [part.split()[0] for part in found["srcset"].split(",") if part.strip()]
+        self.urls["no_js"] += loaded
+        if not self.noscript:
+            self.urls["js"] += loaded
+        self.urls["js"] += [found[key] for key in self.SCRIPT_LOADED if key in found]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "noscript":
+            self.noscript -= 1
 
 
-def page_weight(site: Path, page: Path) -> dict[str, Any]:
-    """Bytes of a page and of every local file it loads (and that its CSS loads)."""
-    parser = References()
-    parser.feed(page.read_text(encoding="utf-8"))
+def loaded_files(site: Path, page: Path, urls: list[str]) -> dict[str, int]:
+    """Size of every local file behind `urls` (and of what their CSS loads), by site path."""
     files: set[Path] = set()
-    pending = [(page.parent, url) for url in parser.urls]
+    pending = [(page.parent, url) for url in urls]
     while pending:
         base, url = pending.pop()
         if not url or re.match(r"^[a-z]+:|^//|^#", url):
@@ -268,12 +282,30 @@ def page_weight(site: Path, page: Path) -> dict[str, Any]:
         if path.suffix == ".css":
             css = path.read_text(encoding="utf-8", errors="replace")
             pending += [(path.parent, u) for u in re.findall(r"url\(['\"]?([^'\")]+)", css)]
-    sizes = {p.relative_to(site.resolve()).as_posix(): p.stat().st_size for p in sorted(files)}
+    return {p.relative_to(site.resolve()).as_posix(): p.stat().st_size for p in sorted(files)}
+
+
+def page_weight(site: Path, page: Path) -> dict[str, Any]:
+    """Bytes of a page and of every local file it loads, for a reader with and without JS.
+
+    "animations" is the heavier reader's: GIFs without JavaScript, sprite sheets and the
+    timeline with it.
+    """
+    parser = References()
+    parser.feed(page.read_text(encoding="utf-8"))
+    html = page.stat().st_size
+    readers = {name: loaded_files(site, page, urls) for name, urls in parser.urls.items()}
+    animation_files = {"no_js": (".gif",), "js": (".frames.png", "timeline.json")}
+    animations = {
+        name: sum(size for f, size in sizes.items() if f.endswith(animation_files[name]))
+        for name, sizes in readers.items()
+    }
     return {
-        "html": page.stat().st_size,
-        "total": page.stat().st_size + sum(sizes.values()),
-        "animations": sum(size for name, size in sizes.items() if name.endswith(".gif")),
-        "files": sizes,
+        "html": html,
+        "total": html + max(sum(sizes.values()) for sizes in readers.values()),
+        "animations": max(animations.values()),
+        "animations_by_reader": animations,
+        "files": readers["no_js"] | readers["js"],
     }
 
 
@@ -379,7 +411,8 @@ def table(summary: dict[str, Any]) -> str:
     for page, weight in summary["published"]["pages"].items():
         lines.append(
             f"  {page:<40} {weight['total']:>10,}  (html {weight['html']:,}, "
-            f"animations {weight['animations']:,})"
+            f"animations {weight['animations_by_reader']['no_js']:,} without JavaScript, "
+            f"{weight['animations_by_reader']['js']:,} with it)"
         )
     return "\n".join(lines)
 

@@ -41,3 +41,20 @@ def test_page_weight_counts_what_the_page_loads_and_nothing_else(tmp_path: Path)
     assert weight["files"] == loaded
     assert weight["animations"] == len(files["a.gif"])
     assert weight["total"] == page.stat().st_size + sum(loaded.values())
+
+
+def test_page_weight_tells_the_javascript_reader_from_the_other(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    files = {"a.gif": 100, "a.frames.png": 60, "timeline.json": 5, "slider.js": 9}
+    for name, size in files.items():
+        (site / name).write_bytes(b"x" * size)
+    page = site / "index.html"
+    page.write_text(
+        '<script src="slider.js"></script><div data-timeline="timeline.json"></div>'
+        '<div data-sprite="a.frames.png"></div><noscript><img src="a.gif"></noscript>'
+    )
+    weight = page_weight(site, page)
+    assert weight["animations_by_reader"] == {"no_js": 100, "js": 60 + 5}
+    assert weight["animations"] == 100  # the heavier reader's
+    assert weight["total"] == page.stat().st_size + 9 + 100

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
 # Versions of the libraries whose output bytes a stage depends on, beyond torch and numpy.
 FIGURE_LIBRARIES = ("matplotlib", "pillow", "imageio")
 SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2")
+# What the environment feeds MkDocs: the published address and the date in the footer.
+SITE_ENVIRONMENT = ("SITE_URL", "SOURCE_DATE_EPOCH")
 
 STAGE_NAMES = ("data", "train", "facts", "figures", "render", "site")
 # Stages a build runs only with study.enabled: they train many more models.
@@ -327,6 +330,8 @@ class Build:
             if path.is_file():
                 digest.update(str(path.relative_to(self.paths.root)).encode())
                 digest.update(path.read_bytes())
+        for name in SITE_ENVIRONMENT:
+            digest.update(f"{name}={os.environ.get(name, '')}".encode())
         return stage_key("site", digest.hexdigest(), libraries=SITE_LIBRARIES)
 
     def run(self, stage: str) -> None:

@@ -1,9 +1,12 @@
 """End to end: the built site references only figures that exist."""
 
 import re
+import subprocess
 from urllib.parse import unquote, urljoin
 
 import pytest
+
+from tests.conftest import run_generator
 
 FIGURES = [
     "contact_sheet.png", "noisy_dataset_preview.png", "conv1_filters_evolution.gif",
@@ -40,3 +43,23 @@ def test_default_article_meets_its_accuracy_bar(default_project):
 def test_build_reports_each_stage(tiny_project):
     for stage in ("data", "train", "facts", "figures", "render", "site"):
         assert re.search(rf"=== {stage}: \w+", tiny_project.output), stage
+
+
+def test_the_404_page_finds_its_assets_under_the_published_sub_path(tiny_project, tmp_path):
+    """GitHub Pages serves 404.html at any depth, so its links cannot be relative: with
+    SITE_URL (set by the Pages workflow) they start at the site's sub-path."""
+    root = tmp_path / "project"
+    subprocess.run(["cp", "-a", str(tiny_project.root), str(root)], check=True)
+    before = re.findall(r'href="([^"]+\.css)"', (root / "site/404.html").read_text("utf-8"))
+    assert before and all(href.startswith("/") for href in before)  # from the domain's root
+
+    url = "https://example.org/inside-tinycnn/"
+    result = run_generator(root, "build", "--preset", "tiny", env={"SITE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert "=== site: computed" in result.stdout  # the address is an input of the site
+    page = (root / "site/404.html").read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|src)="(/[^"]+\.(?:css|js))"', page)
+    assert links
+    for link in links:
+        assert link.startswith("/inside-tinycnn/"), link
+        assert (root / "site" / link.removeprefix("/inside-tinycnn/")).is_file(), link

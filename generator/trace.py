@@ -13,6 +13,7 @@ Two schedules, because the figures and the curves want different things:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from itertools import pairwise
 
 import numpy as np
 import torch
@@ -151,7 +152,8 @@ class Curves:
 
 class ProbeHistory:
     """A training callback keeping the probe's outputs and the Conv1 kernels at every
-    candidate step: every step, unless that would pass CANDIDATE_BYTES."""
+    candidate step: every step, unless that would pass CANDIDATE_BYTES. Each value is
+    written into one array per key, allocated at step 0 (no per-step objects)."""
 
     def __init__(self, cfg: Config, data: Dataset) -> None:
         self.cfg = cfg
@@ -160,7 +162,8 @@ class ProbeHistory:
         self.probe_label = torch.tensor([int(data.test.labels[index])])
         self.candidates = np.zeros(0, dtype=np.int64)  # set at step 0, from a row's size
         self.pending: set[int] = {0}
-        self.rows: list[dict[str, np.ndarray]] = []
+        self.history: dict[str, np.ndarray] = {}
+        self.filled = 0
 
     def __call__(self, step: int, model: TinyCNN, batch_loss: float, batch_acc: float) -> None:
         if step not in self.pending:
@@ -171,34 +174,39 @@ class ProbeHistory:
         model.train()
         row = {
             "probe_loss": nn.functional.cross_entropy(outputs["logits"], self.probe_label).numpy(),
-            "conv1_weight": model.conv1.weight.detach()[:, 0].numpy().copy(),
-            **{name: out[0].numpy().copy() for name, out in outputs.items()},
+            "conv1_weight": model.conv1.weight.detach()[:, 0].numpy(),
+            **{name: out[0].numpy() for name, out in outputs.items()},
         }
         if step == 0:
-            self.choose_candidates(sum(value.nbytes for value in row.values()))
-        self.rows.append(row)
+            self.allocate(row)
+        for key, value in row.items():
+            self.history[key][self.filled] = value
+        self.filled += 1
 
-    def choose_candidates(self, row_bytes: int) -> None:
+    def allocate(self, row: dict[str, np.ndarray]) -> None:
         total = self.cfg.total_steps
+        row_bytes = sum(value.nbytes for value in row.values())
         affordable = max(CANDIDATE_BYTES // row_bytes, self.cfg.record.snapshots)
         count = min(total + 1, affordable)
         self.candidates = distinct_steps(np.linspace(0, total, count), total)
         self.pending = set(self.candidates.tolist())
+        self.history = {k: np.empty((count, *v.shape), v.dtype) for k, v in row.items()}
 
     def snapshots(self, count: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The snapshot steps, placed by movement, and every row's arrays at them."""
-        if len(self.rows) != len(self.candidates):
-            raise RuntimeError(f"recorded {len(self.rows)} of {len(self.candidates)} steps")
-        stacked = {key: np.stack([row[key] for row in self.rows]) for key in self.rows[0]}
+        """The snapshot steps, placed by movement, and every key's values at them."""
+        if self.filled != len(self.candidates):
+            raise RuntimeError(f"recorded {self.filled} of {len(self.candidates)} steps")
         signals = ["conv1_weight", *STAGES]
-        movement = np.stack(
-            [np.abs(np.diff(stacked[key], axis=0)).reshape(len(self.rows) - 1, -1).mean(axis=1)
-             for key in signals],
-            axis=1,
-        )  # fmt: skip
+        movement = np.stack([mean_steps(self.history[key]) for key in signals], axis=1)
         steps = frame_steps(self.candidates, movement, count)
         rows = np.searchsorted(self.candidates, steps)
-        return steps, {key: value[rows] for key, value in stacked.items()}
+        return steps, {key: values[rows] for key, values in self.history.items()}
+
+
+def mean_steps(values: np.ndarray) -> np.ndarray:
+    """(n - 1,) mean absolute change between consecutive rows of (n, ...) values."""
+    flat = values.reshape(len(values), -1)
+    return np.array([np.abs(b - a).mean() for a, b in pairwise(flat)])
 
 
 class Recorder:

@@ -16,6 +16,7 @@ conv1_filters_evolution, under the kernels themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -32,9 +33,20 @@ MODULES = (animations, charts, chrome, datafiles, gif, palette, sprites)
 
 
 def render_figures(cfg: Config, data: Dataset, trace: Trace, out: Path) -> list[str]:
-    """Write every figure and its data into `out`; return the file names."""
-    jobs = figure_jobs(cfg, data, trace)
-    written = [name for write in jobs.values() for name in write(out)]
+    """Write every figure and its data into `out`; return the file names.
+
+    The animations are built on a second thread while the charts are drawn on this one:
+    numpy, zlib and the GIF encoder release the GIL, so both cores work. (matplotlib's
+    pyplot is not thread-safe, so every chart stays on this thread.) Each job writes only
+    its own files: the bytes do not depend on which finishes first.
+    """
+    charted, animated = chart_jobs(cfg, data, trace), animation_jobs(cfg, trace)
+    jobs = charted | animated
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        pending = {stem: worker.submit(write, out) for stem, write in animated.items()}
+        done = {stem: write(out) for stem, write in charted.items()}
+        done |= {stem: future.result() for stem, future in pending.items()}
+    written = [name for stem in jobs for name in done[stem]]
     # The README is read back from the written files, so it describes exactly what they hold.
     saved = {stem: read_npz(out / f"{stem}.npz") for stem in jobs}
     write_text(out / "figure-data.txt", datafiles.describe(saved))
@@ -42,14 +54,21 @@ def render_figures(cfg: Config, data: Dataset, trace: Trace, out: Path) -> list[
     return [*written, "figure-data.txt", "timeline.json"]
 
 
-def figure_jobs(cfg: Config, data: Dataset, trace: Trace) -> dict[str, Callable[[Path], list[str]]]:
-    """Figure stem -> a function that writes that figure's files into a folder."""
-    jobs = {
-        chart.stem: partial(write_chart, chart) for chart in charts.all_charts(cfg, data, trace)
-    }
-    for stem, build in animations.animation_builders(cfg, trace).items():
-        jobs[stem] = partial(write_animation, build)
-    return jobs
+Job = Callable[[Path], list[str]]  # writes one figure's files into a folder; their names
+
+
+def figure_jobs(cfg: Config, data: Dataset, trace: Trace) -> dict[str, Job]:
+    """Figure stem -> the job that writes that figure."""
+    return chart_jobs(cfg, data, trace) | animation_jobs(cfg, trace)
+
+
+def chart_jobs(cfg: Config, data: Dataset, trace: Trace) -> dict[str, Job]:
+    return {c.stem: partial(write_chart, c) for c in charts.all_charts(cfg, data, trace)}
+
+
+def animation_jobs(cfg: Config, trace: Trace) -> dict[str, Job]:
+    builders = animations.animation_builders(cfg, trace)
+    return {stem: partial(write_animation, build) for stem, build in builders.items()}
 
 
 def write_chart(chart: charts.Chart, out: Path) -> list[str]:

@@ -14,6 +14,8 @@ main one is the main build itself and is never trained twice.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import json
 import os
@@ -127,7 +129,9 @@ class Build:
             if cached:
                 status["how"] = f"from cache {self.train_key}"
                 return cached
-            return self.cache.store("train", self.train_key, self._train_into)
+            stored = self.cache.store("train", self.train_key, self._train_into)
+            return_freed_memory()
+            return stored
 
     def _train_into(self, folder: Path) -> None:
         from generator import trace, train
@@ -353,6 +357,16 @@ class Build:
                 if name not in self.outcomes:
                     self.outcomes[name] = "not needed"
                     self.log(f"=== {name}: not needed")
+
+
+def return_freed_memory() -> None:
+    """Hand the heap that training freed back to the system.
+
+    glibc keeps freed small blocks for reuse, so without this the figures and MkDocs
+    would pile their memory on top of training's high-water mark (peak RSS, issue 8).
+    """
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def entry_files(folder: Path) -> dict[str, bytes]:

@@ -195,26 +195,24 @@ def matmul_gflops(threads: int, n: int = 1024, repeats: int = 10) -> float:
 
 def measure_training(cfg: Config) -> dict[str, float]:
     """Run the training stage's work (training + recorder) once and time it."""
-    import torch
-
     from generator import data, trace, train
-    from generator.model import TinyCNN
 
     peak = matmul_gflops(cfg.train.threads)
     dataset = data.make_dataset(cfg.data)
-    images = {"train": 0, "eval": 0}  # forward passes with and without gradients
-
-    def count(module: torch.nn.Module, inputs: tuple[torch.Tensor, ...]) -> None:
-        if isinstance(module, TinyCNN):
-            images["train" if torch.is_grad_enabled() else "eval"] += len(inputs[0])
-
-    hook = torch.nn.modules.module.register_module_forward_pre_hook(count)
-    try:
-        start = time.perf_counter()
-        train.train(cfg, dataset.train, trace.Recorder(cfg, dataset))
-        seconds = time.perf_counter() - start
-    finally:
-        hook.remove()
+    recorder = trace.Recorder(cfg, dataset)
+    start = time.perf_counter()
+    train.train(cfg, dataset.train, recorder)
+    seconds = time.perf_counter() - start
+    # Images are counted from what the run did, not by a forward hook: a global hook costs
+    # Python time on every layer call and would slow the very thing it measures.
+    # Evaluations: a subset of the test set each, the whole test and training sets at the
+    # end, and one probe image per step of the probe's history.
+    subset = min(trace.EVAL_SIZE, cfg.data.test_size) * (len(recorder.curves.steps) - 1)
+    whole = cfg.data.test_size + cfg.data.train_size
+    images = {
+        "train": cfg.data.train_size * cfg.train.epochs,
+        "eval": subset + whole + len(recorder.history.candidates),
+    }
     forward = forward_flops(cfg)
     flops = 3 * forward * images["train"] + forward * images["eval"]  # backward ~ 2 forwards
     return {

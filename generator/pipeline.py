@@ -108,6 +108,15 @@ class Build:
         self.outcomes[name] = status["how"]
         self.log(f"=== {name}: {status['how']} in {own:.2f} s")
 
+    def _cached_folder(self, stage: str, key: str, fill: Callable[[Path], object]) -> Path:
+        """A stage whose result is a cache folder: loaded if present, else filled and stored."""
+        with self.stage(stage) as status:
+            folder = self.cache.load(stage, key)
+            if folder:
+                status["how"] = f"from cache {key}"
+                return folder
+            return self.cache.store(stage, key, fill)
+
     # --- data -----------------------------------------------------------------
     @cached_property
     def dataset(self) -> data.Dataset:
@@ -124,14 +133,9 @@ class Build:
 
     @cached_property
     def trace_dir(self) -> Path:
-        with self.stage("train") as status:
-            cached = self.cache.load("train", self.train_key)
-            if cached:
-                status["how"] = f"from cache {self.train_key}"
-                return cached
-            stored = self.cache.store("train", self.train_key, self._train_into)
-            return_freed_memory()
-            return stored
+        folder = self._cached_folder("train", self.train_key, self._train_into)
+        return_freed_memory()  # what training freed is not kept for the stages after it
+        return folder
 
     def _train_into(self, folder: Path) -> None:
         from generator import trace, train
@@ -187,20 +191,12 @@ class Build:
 
     @cached_property
     def figures_dir(self) -> Path:
-        with self.stage("figures") as status:
-            cached = self.cache.load("figures", self.figures_key)
-            if cached:
-                status["how"] = f"from cache {self.figures_key}"
-                return cached
+        def fill(folder: Path) -> None:
             from generator import figures
 
-            return self.cache.store(
-                "figures",
-                self.figures_key,
-                lambda folder: figures.render_figures(
-                    self.cfg, self.dataset, self.recorded, folder
-                ),
-            )
+            figures.render_figures(self.cfg, self.dataset, self.recorded, folder)
+
+        return self._cached_folder("figures", self.figures_key, fill)
 
     # --- seeds: the same setup with other training seeds -------------------------
     def sibling(self, cfg: Config, label: str) -> Build:
@@ -226,14 +222,6 @@ class Build:
             return seeds.seed_study(self.cfg, facts)
 
     # --- experiments: a same-size MLP, and other noise levels ---------------------
-    def _cached_folder(self, stage: str, key: str, fill: Callable[[Path], object]) -> Path:
-        with self.stage(stage) as status:
-            folder = self.cache.load(stage, key)
-            if folder:
-                status["how"] = f"from cache {key}"
-                return folder
-            return self.cache.store(stage, key, fill)
-
     @cached_property
     def mlp_curves(self) -> dict[str, Any]:
         sections = self.cfg.section_hash("data", "model", "train", "record")

@@ -37,19 +37,19 @@ site: $(INSTALLED) ## Build the article into site/ (trains on first run, then us
 	$(PY) -m generator build $(ARGS)
 
 test: $(INSTALLED) $(NODE_DEPS) ## Run the test suite
-	$(PY) -m ruff check generator tests
+	$(PY) -m ruff check generator tests tools
 	$(PY) -m pytest $(ARGS)
 
 bench: site ## Time cold and warm builds, training and each figure; write bench.json (minutes)
-	$(PY) -m generator.bench $(ARGS)
-	$(PY) -m generator.figures.bench
+	$(PY) -m tools.bench $(ARGS)
+	$(PY) -m tools.bench_figures
 
 serve: site ## Live preview at http://127.0.0.1:8000
 	$(PY) -m mkdocs serve
 
 lint: $(INSTALLED) ## ruff check and format check
-	$(PY) -m ruff check generator tests
-	$(PY) -m ruff format --check generator tests
+	$(PY) -m ruff check generator tests tools
+	$(PY) -m ruff format --check generator tests tools
 
 clean: ## Remove every build output and the cache (keeps the venv and node_modules)
 	rm -rf site .cache docs/assets/generated

@@ -212,7 +212,7 @@ class Build:
     @cached_property
     def seed_study(self) -> dict[str, Any]:
         with self.stage("seeds"):
-            from generator import seeds
+            from generator.study import seeds
 
             # One sibling at a time, kept only for its facts: each holds a dataset while alive.
             facts = {
@@ -225,10 +225,10 @@ class Build:
     @cached_property
     def mlp_curves(self) -> dict[str, Any]:
         sections = self.cfg.section_hash("data", "model", "train", "record")
-        key = stage_key("mlp", sections, code_hash("mlp"))
+        key = stage_key("mlp", sections, code_hash("study.mlp"))
 
         def fill(folder: Path) -> None:
-            from generator import mlp
+            from generator.study import mlp
 
             write_npz(folder / "mlp.npz", mlp.train_mlp(self.cfg, self.dataset))
 
@@ -236,7 +236,7 @@ class Build:
 
     @cached_property
     def experiment_results(self) -> dict[str, Any]:
-        from generator import experiments
+        from generator.study import experiments
 
         noise = {}
         for level in experiments.noise_levels(self.cfg):  # one sibling alive at a time
@@ -249,13 +249,13 @@ class Build:
     @cached_property
     def experiment_charts_dir(self) -> Path:
         results = hashlib.sha256(json_text(self.experiment_results).encode()).hexdigest()
-        code = code_hash("experiments")
+        code = code_hash("figures.study_charts")
         key = stage_key("experiment-charts", results, code, libraries=FIGURE_LIBRARIES)
 
         def fill(folder: Path) -> None:
-            from generator import experiments
+            from generator.figures import study_charts
 
-            experiments.render_charts(self.experiment_results, folder)
+            study_charts.render_charts(self.experiment_results, folder)
 
         return self._cached_folder("experiment-charts", key, fill)
 

@@ -1,52 +1,18 @@
-"""Shared fixtures: a copy of the project built with the tiny preset."""
+"""Shared fixtures: copies of the project built with the tiny preset and the default config.
+
+A test that builds the default config (default_project) belongs to the slow tier: mark it
+`slow` (pyproject.toml registers the marker; `-m "not slow"` is the fast tier).
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-# A fixed build date (sitemap, gzip headers) unless one is set, so builds compare byte for byte.
-BUILD_DATE = {"SOURCE_DATE_EPOCH": "1700000000"}
-
-
-def copy_project(dest: Path) -> Path:
-    """The project's site sources (mkdocs.yml, its hooks, docs/ without outputs) under dest."""
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(
-        REPO / "docs",
-        dest / "docs",
-        ignore=lambda folder, names: [
-            n
-            for n in names
-            if n == "generated" or (Path(folder) == REPO / "docs" and n.endswith(".md"))
-        ],
-    )
-    # mkdocs.yml names its hooks by path from the project folder
-    shutil.copytree(REPO / "generator" / "hooks", dest / "generator" / "hooks")
-    return dest
-
-
-def run_generator(
-    root: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`python -m generator ARGS --root ROOT` in a fresh process."""
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args, "--root", str(root)],
-        cwd=REPO,
-        env={**BUILD_DATE, **os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+from tools.project import copy_project, run_generator
 
 
 @dataclass(frozen=True)
@@ -92,6 +58,10 @@ def build_project(root: Path, *args: str) -> BuiltProject:
     return BuiltProject(root=root, output=result.stdout + result.stderr)
 
 
+# For tests that check both builds: the default config's build is in the slow tier.
+BOTH_PROJECTS = ["tiny_project", pytest.param("default_project", marks=pytest.mark.slow)]
+
+
 @pytest.fixture(scope="session")
 def tiny_project(tmp_path_factory: pytest.TempPathFactory) -> BuiltProject:
     return build_project(tmp_path_factory.mktemp("tiny"), "--preset", "tiny")
@@ -101,3 +71,11 @@ def tiny_project(tmp_path_factory: pytest.TempPathFactory) -> BuiltProject:
 def default_project(tmp_path_factory: pytest.TempPathFactory) -> BuiltProject:
     """The published article's build: run once, shared by the end-to-end tests."""
     return build_project(tmp_path_factory.mktemp("default"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the default build but is not marked slow would slow the fast tier."""
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ())) & {"default_project", "served_site"}
+        if needs and item.get_closest_marker("slow") is None:
+            raise pytest.UsageError(f"{item.nodeid} uses {needs.pop()}: mark it slow")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator import render
-from tests.conftest import copy_project, run_generator
+from tests.conftest import BOTH_PROJECTS
+from tools.project import copy_project, run_generator
 
 PAGES = ("index.md", "index.en.md")
 # Japanese page and its English counterpart
@@ -70,7 +71,7 @@ def page_numbers(project, page: str) -> set[str]:
     return set(NUMBER.findall(prose(markdown)))
 
 
-@pytest.fixture(params=["tiny_project", "default_project"])
+@pytest.fixture(params=BOTH_PROJECTS)
 def project(request):
     return request.getfixturevalue(request.param)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.bench import forward_flops, page_weight
 from generator.config import build_config
+from tools.bench import forward_flops, page_weight
 
 
 def test_forward_flops_are_counted_from_the_layer_shapes() -> None:

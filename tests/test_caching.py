@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.bench import BuildRun, append_line, copy_sources, edit_module, run_build
 from generator.cache import code_hash, source_closure, stage_key
 from generator.pipeline import STAGE_NAMES
+from tools.project import BuildRun, append_line, copy_project, edit_module, run_build
 
 # The main run's stages only: the study trains sibling builds through these same stages.
 TINY = ("--preset", "tiny", "--study.enabled=false")
@@ -22,7 +22,7 @@ TINY = ("--preset", "tiny", "--study.enabled=false")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildRun]:
-    project = copy_sources(tmp_path_factory.mktemp("caching") / "project")
+    project = copy_project(tmp_path_factory.mktemp("caching") / "project", code=True)
     return project, run_build(project, *TINY)
 
 
@@ -99,7 +99,8 @@ def test_code_hash_follows_the_generator_modules_a_stage_imports() -> None:
     package = Path(source_closure(["generator.config"]).pop()).parent
     figures = {p.relative_to(package).as_posix() for p in source_closure(["generator.figures"])}
     assert {"figures/__init__.py", "figures/gif.py", "data.py", "trace.py", "config.py"} <= figures
-    assert not {"render.py", "pipeline.py", "bench.py", "figures/bench.py"} & figures
+    assert not {"render.py", "pipeline.py", "figures/study_charts.py"} & figures
+    assert not any(name.startswith("study/") for name in figures)
     assert code_hash("figures") != code_hash("facts")
     with pytest.raises(ValueError, match="figure"):
         code_hash("figure")  # a misspelt stage module must not hash to "no code"

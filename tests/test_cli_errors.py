@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.__main__ import main
-from tests.conftest import run_generator
+from tools.project import run_generator
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator import experiment_claims
+from generator.study import claims as experiment_claims
 from tests.test_claims import assert_holds_and_fails, with_value
 
 

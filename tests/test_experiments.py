@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from generator.config import build_config
-from generator.experiments import NOISE_LEVELS, noise_config, noise_levels, render_charts
-from generator.mlp import MLP, cnn_parameters, matching_width, mlp_parameters
+from generator.figures.study_charts import render_charts
+from generator.study.experiments import NOISE_LEVELS, noise_config, noise_levels
+from generator.study.mlp import MLP, cnn_parameters, matching_width, mlp_parameters
 
 TINY = build_config(preset="tiny")
 

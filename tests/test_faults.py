@@ -17,8 +17,8 @@ import pytest
 
 from generator import render
 from generator.files import LEFTOVER
-from tests.conftest import BUILD_DATE, REPO, copy_project, run_generator
 from tests.test_cli_errors import snapshot
+from tools.project import BUILD_DATE, REPO, copy_project, run_generator
 
 ENV = {"PYTHONUNBUFFERED": "1"}  # so the output shows each phase as it starts
 TINY = ("build", "--preset", "tiny")

@@ -19,6 +19,7 @@ from generator.figures.palette import WHITE, Scale
 from generator.files import read_npz
 from generator.trace import Recorder, Trace, evaluation_steps
 from generator.train import train
+from tests.conftest import BOTH_PROJECTS
 
 ANIMATIONS = [
     "conv1_filters_evolution", "conv1_fmap_evolution", "pool1_fmap_evolution",
@@ -80,7 +81,7 @@ def test_rendering_twice_gives_the_same_bytes(tiny_run, tiny_project, tmp_path):
         assert content == (tiny_project.generated / name).read_bytes(), name
 
 
-@pytest.mark.parametrize("project", ["tiny_project", "default_project"])
+@pytest.mark.parametrize("project", BOTH_PROJECTS)
 def test_one_frame_per_snapshot_looping_with_a_long_last_frame(project, request):
     built = request.getfixturevalue(project)
     snapshots = built.facts["run"]["snapshots"]
@@ -189,7 +190,8 @@ def test_an_undescribed_key_stops_the_build():
 
 def test_the_cache_key_covers_every_module_of_the_package():
     package = Path(animations.__file__).parent
-    not_rendering = {"__init__.py", "bench.py"}  # the entry point is hashed itself
+    not_rendering = {"__init__.py", "study_charts.py"}  # the entry point is hashed itself;
+    # the study's charts key the experiment-charts stage instead
     assert {Path(m.__file__).name for m in MODULES} == {
         p.name for p in package.glob("*.py") if p.name not in not_rendering
     }
@@ -279,6 +281,7 @@ def test_value_labels_get_the_room_their_digits_need(value):
         colour_bar(blank(100, bar.right + bar_label_width(scale) - 1), bar, scale, "")
 
 
+@pytest.mark.slow
 def test_default_animations_fit_the_page_budget(default_project):
     sizes = [(default_project.generated / f"{s}.gif").stat().st_size for s in ANIMATIONS]
     assert sum(sizes) <= GIF_BUDGET, sizes

@@ -8,7 +8,6 @@ import torch
 
 from generator.config import build_config
 from generator.data import make_dataset
-from generator.mlp import MLP, matching_width
 from generator.model import TinyCNN
 from generator.study.group import (
     GroupCurves,
@@ -17,6 +16,7 @@ from generator.study.group import (
     member_models,
     train_group,
 )
+from generator.study.mlp import MLP, matching_width
 from generator.train import train_model
 
 # Five steps of one epoch: enough to compare step by step, cheap enough for the fast tier.

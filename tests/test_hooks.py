@@ -8,7 +8,7 @@ from types import ModuleType, SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
-from tests.conftest import REPO
+from tools.project import REPO
 
 
 def hook(name: str) -> ModuleType:

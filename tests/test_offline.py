@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO, copy_project
+from tools.project import REPO, copy_project
 
 GUARD = """
 import runpy, socket, sys

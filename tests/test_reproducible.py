@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import copy_project, run_generator
+from tools.project import copy_project, run_generator
 
 
 def build_tiny(root: Path, hash_seed: str) -> Path:

@@ -7,7 +7,7 @@ import statistics
 import pytest
 
 from generator.config import ConfigError, build_config
-from generator.seeds import METRICS, seed_config, seed_list, seed_study
+from generator.study.seeds import METRICS, seed_config, seed_list, seed_study
 
 
 @pytest.fixture(scope="module")

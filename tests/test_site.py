@@ -6,7 +6,8 @@ from urllib.parse import unquote, urljoin
 
 import pytest
 
-from tests.conftest import run_generator
+from tests.conftest import BOTH_PROJECTS
+from tools.project import run_generator
 
 FIGURES = [
     "contact_sheet.png", "noisy_dataset_preview.png", "conv1_filters_evolution.gif",
@@ -24,7 +25,7 @@ def referenced_images(site):
             yield page, unquote(urljoin(base, src)).split("#")[0].lstrip("/")
 
 
-@pytest.mark.parametrize("project", ["tiny_project", "default_project"])
+@pytest.mark.parametrize("project", BOTH_PROJECTS)
 def test_every_referenced_figure_exists(project, request):
     site = request.getfixturevalue(project).site
     refs = list(referenced_images(site))
@@ -35,6 +36,7 @@ def test_every_referenced_figure_exists(project, request):
     assert set(FIGURES) <= names
 
 
+@pytest.mark.slow
 def test_default_article_meets_its_accuracy_bar(default_project):
     assert default_project.facts["accuracy"]["final_test"] >= 0.97
     assert default_project.facts["run"]["snapshots"] >= 40

@@ -76,6 +76,7 @@ def test_the_timeline_has_each_snapshot_of_the_run(tiny_project):
     assert sorted(timeline["sheets"]) == sorted(ANIMATIONS)
 
 
+@pytest.mark.slow
 def test_default_sprite_sheets_fit_the_page_budget(default_project):
     """A reader with JavaScript loads the sheets instead of the GIFs: the same budget."""
     sizes = [

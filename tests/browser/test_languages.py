@@ -17,6 +17,9 @@ from playwright.sync_api import Browser, Page
 
 from tests.browser.visit import DESKTOP, Site
 
+# A real browser or a validator: the slow tier (full make test only).
+pytestmark = pytest.mark.slow
+
 WORDS = {"ja": re.compile(r"[ァ-ヺー]{4,}"), "en": re.compile(r"\b[a-z]{8,}\b")}
 
 

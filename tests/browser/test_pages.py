@@ -13,6 +13,9 @@ import pytest
 from tests.browser.conftest import PAGE_WEIGHTS
 from tests.browser.visit import SCREENS, Site, Visit, same_origin, visit
 
+# A real browser or a validator: the slow tier (full make test only).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="session")
 def visits(served_site: Site, browser, pytestconfig) -> dict[str, Visit]:

@@ -17,6 +17,9 @@ from playwright.sync_api import Browser, Page
 
 from tests.browser.visit import DESKTOP, Site, Visit, listen, same_origin
 
+# A real browser or a validator: the slow tier (full make test only).
+pytestmark = pytest.mark.slow
+
 RANGE = "#tc-slider-range"
 
 # For each view: the frame it says it shows, and where its sheet sits inside the box,

@@ -12,7 +12,7 @@ timed and its pages weighed. Training throughput is compared with the FLOP
 lower bound: the model's FLOPs, counted from its layer shapes, over the speed
 of a float32 matmul measured in the same process with the same thread count.
 
-Run: python -m generator.bench [--runs N] [--json PATH] [--preset NAME]
+Run: python -m tools.bench [--runs N] [--json PATH] [--preset NAME]
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ import argparse
 import json
 import os
 import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,15 +31,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from generator.cache import source_file
 from generator.config import Config, build_config
-
-REPO = Path(__file__).resolve().parents[1]
-# Build outputs and tooling state that a scratch copy of the project must not inherit.
-NOT_SOURCES = {".git", ".venv", ".cache", "site", "__pycache__", "bench.json"}
-NOT_SOURCE_SUFFIXES = (".egg-info", "_cache")
-STAGE_LINE = re.compile(r"^=== (\w+): (.+?)(?: in ([\d.]+) s)?$", re.MULTILINE)
-MIB = 2**20
+from tools.project import (
+    BuildRun,
+    append_line,
+    copy_project,
+    edit_module,
+    remove_outputs,
+    run_build,
+)
 
 
 @dataclass(frozen=True)
@@ -62,86 +60,7 @@ TARGETS = {
 }
 
 
-# --- a scratch copy of the project ---------------------------------------------------
-def copy_sources(dest: Path) -> Path:
-    """Copy the project's sources (generator code included, build outputs left out) to dest.
-
-    `python -m generator` run with dest as working directory imports this copy,
-    so a build there can be given edited code without touching the checkout.
-    """
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        here = Path(folder)
-        skipped = {n for n in names if n in NOT_SOURCES or n.endswith(NOT_SOURCE_SUFFIXES)}
-        skipped |= {n for n in names if n.startswith(".site-")}
-        if here == REPO / "docs":
-            skipped |= {n for n in names if n.endswith(".md")}  # rendered from templates
-        if here == REPO / "docs" / "assets":
-            skipped.add("generated")
-        return skipped
-
-    shutil.copytree(REPO, dest, ignore=ignore)
-    return dest
-
-
-def remove_outputs(project: Path) -> None:
-    """Empty the cache and every build output: the next build starts cold."""
-    for folder in (project / ".cache", project / "site", project / "docs/assets/generated"):
-        shutil.rmtree(folder, ignore_errors=True)
-    for page in (project / "docs").glob("*.md"):
-        page.unlink()
-
-
-def append_line(path: Path, line: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
-
-
-def edit_module(project: Path, module: str, note: str) -> None:
-    """Append a comment to the project's copy of a generator module: new code, same behaviour."""
-    path = source_file(f"generator.{module}")
-    assert path is not None, module
-    append_line(project / path.relative_to(REPO), f"# {note}")
-
-
-# --- one build in a fresh process ---------------------------------------------------
-@dataclass(frozen=True)
-class BuildRun:
-    seconds: float
-    peak_rss_mib: float
-    stages: dict[str, tuple[str, float]]  # stage -> (how, seconds of its own work)
-
-    def stages_seconds(self) -> float:
-        return sum(seconds for _, seconds in self.stages.values())
-
-    def recomputed(self) -> list[str]:
-        return [name for name, (how, _) in self.stages.items() if how == "computed"]
-
-
-def run_build(project: Path, *args: str) -> BuildRun:
-    """`python -m generator build` in project (its own copy of the code); time and RSS."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "build", "--root", ".", *args],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "TQDM_DISABLE": "1"},
-    )
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)  # wait4 gives this child's own peak RSS
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise RuntimeError(f"build failed ({process.returncode}):\n{output}")
-    stages = {}
-    for name, how, own_seconds in STAGE_LINE.findall(output):
-        how = "from cache" if how.startswith("from cache") else how  # drop the key
-        stages[name] = (how, float(own_seconds or 0))
-    return BuildRun(seconds=seconds, peak_rss_mib=usage.ru_maxrss * 1024 / MIB, stages=stages)
-
-
+# --- rounds of rebuilds -------------------------------------------------------------
 def one_round(project: Path, index: int, args: list[str], cfg: Config) -> dict[str, BuildRun]:
     """Each kind of rebuild once, starting from an empty cache."""
     remove_outputs(project)
@@ -416,7 +335,7 @@ def table(summary: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported")
     parser.add_argument("--preset", default="default", help="config preset to build")
     parser.add_argument("--json", type=Path, default=Path("bench.json"), help="results file")
@@ -427,12 +346,12 @@ def main(argv: list[str] | None = None) -> int:
     build_args = ["--preset", args.preset, "--study.enabled=false"]
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        project = copy_sources(Path(scratch) / "project")
+        project = copy_project(Path(scratch) / "project", code=True)
         rounds = []
         for index in range(args.runs):
             rounds.append(one_round(project, index, build_args, cfg))
             print(f"round {index + 1}/{args.runs}: cold build {rounds[-1]['cold'].seconds:.1f} s")
-        unedited = copy_sources(Path(scratch) / "whole")  # the rounds edited their copy
+        unedited = copy_project(Path(scratch) / "whole", code=True)  # the rounds edited their copy
         whole = run_build(unedited, "--preset", args.preset, "--study.enabled=true")
         site = publication(unedited)
     training = [measure_training(cfg) for _ in range(args.runs)]

@@ -1,6 +1,6 @@
 """The experiments page's claims, as named predicates over experiments.json.
 
-The same contract as generator/claims.py: each predicate returns {"holds",
+The same contract as the article's (generator/claims.py): each predicate returns {"holds",
 "value", "threshold", "description"}, the results are stored in
 experiments.json under "claims", and the page chooses its wording from
 `holds`. None of them stops the build: each sentence has a wording for

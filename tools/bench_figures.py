@@ -1,6 +1,6 @@
 """Measure the figures of a built project: render time, bytes, frames, visible change.
 
-    python -m generator.figures.bench [--root .]
+    python -m tools.bench_figures [--root .]
 
 Renders every figure from the project's trace (cached by its last build) into a temporary folder
 (nothing in the project changes) and prints one line per figure. Timings are

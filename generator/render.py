@@ -18,7 +18,8 @@ from typing import Any
 
 import jinja2
 
-from generator import claims
+from generator import article, claims
+from generator.article import percent
 from generator.files import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -40,10 +41,6 @@ def missing_value_error(template: Path, err: jinja2.UndefinedError) -> TemplateE
     written = re.search(rf"[\w.]*\b{re.escape(name)}\b", source)  # as the template spells it
     key = written.group(0) if written else name
     return TemplateError(f"template {template.name}, line {line}: '{key}' is undefined ({err})")
-
-
-def percent(value: float, digits: int = 1) -> str:
-    return f"{value * 100:.{digits}f}%"
 
 
 def number(value: float, digits: int = 2) -> str:
@@ -83,7 +80,12 @@ def render_pages(context: dict[str, Any], out: Path) -> list[str]:
     rendered = {}
     for template in sorted(TEMPLATES.glob("[!_]*.md.j2")):
         page = template.name.removesuffix(".j2")
-        page_context = {**context, "root": page_root(page), "assets": assets}
+        page_context = {
+            **context,
+            **article.page_values(context, article.page_language(page)),
+            "root": page_root(page),
+            "assets": assets,
+        }
         try:
             rendered[page] = env.get_template(template.name).render(**page_context)
         except jinja2.UndefinedError as err:

@@ -4,14 +4,18 @@ Each setting is built with the tiny preset and without the study, which these ch
 do not read; the pages must then leave the study's parts out.
 """
 
+from pathlib import Path
+
 import pytest
 import torch
 
-from generator import claims
+from generator import claims, render
 from generator.config import build_config, parse_overrides
 from generator.model import TinyCNN, parameter_counts
+from generator.render import number, percent
 from tests.conftest import build_project
 from tests.test_article import page_numbers, traceable
+from tests.test_claims import with_claim
 from tests.test_study_pages import flat
 
 KNOBS = {
@@ -20,31 +24,28 @@ KNOBS = {
     "widths": ["--model.conv2_channels=24", "--model.fc_hidden=96"],
 }
 PAGES = ("index.md", "index.en.md")
-# For each claim, a phrase found only in its wording for each outcome: (holds, fails).
-WORDING = {
-    "index.md": {
-        "conv1_keeps_patterns": ("一方で模様は残っています", "模様も変わっています"),
-        "fc1_unit_stands_out": ("その座を譲りません", "突出したユニットは見られません"),
-        "true_logit_leads": ("首位を保ちます", "正解のロジットは首位ではありません"),
-        "pooling_raises_contrast": ("コントラストも上がりました", "目立つようにはなっていません"),
-        "pooling_raises_contrast_at_init": (
-            "どちらのプーリングも CNR を上げていました",
-            "両方のプーリングが CNR を上げたわけではありません",
-        ),
-    },
-    "index.en.md": {
-        "conv1_keeps_patterns": ("What survives is the pattern", "The patterns change too"),
-        "fc1_unit_stands_out": ("stays the largest until step", "no unit clearly stands out"),
-        "true_logit_leads": ("stays on top until step", "Its logit is not on top"),
-        "pooling_raises_contrast": (
-            "it also makes the square stand out more",
-            "it does not make the square stand out more",
-        ),
-        "pooling_raises_contrast_at_init": (
-            "both pools did raise it",
-            "not both pools raised it either",
-        ),
-    },
+# For each claim: the section of the page that words it, and the measurements its sentence
+# states whichever way it comes out, as the page formats them.
+STATED = {
+    "conv1_keeps_patterns": ("conv1", lambda f: [number(f["conv1_change"]["cosine_median"])]),
+    "fc1_unit_stands_out": (
+        "fc1",
+        lambda f: [
+            f"{f['fc1_standout']['unit']}",
+            number(f["fc1_standout"]["final_value"]),
+            number(f["fc1_standout"]["runner_up_value"]),
+            percent(f["claims"]["fc1_unit_stands_out"]["value"], 0),
+        ],
+    ),
+    "true_logit_leads": ("fc2", lambda f: [number(f["logit_lead"]["final_margin"])]),
+    "pooling_raises_contrast": (
+        "maxpool1",
+        lambda f: [number(f["claims"]["pooling_raises_contrast"]["value"])],
+    ),
+    "pooling_raises_contrast_at_init": (
+        "maxpool1",
+        lambda f: [number(f["claims"]["pooling_raises_contrast_at_init"]["value"])],
+    ),
 }
 
 
@@ -83,15 +84,36 @@ def test_pages_state_the_new_shapes_and_parameter_counts(knobs):
         assert f"**{sum(counts.values()):,}**" in "\n".join(lines), page
 
 
-def test_every_claim_is_worded_as_its_predicate_decides(knobs):
+def section(markdown: str, anchor: str) -> str:
+    """A section of the page, from its heading's anchor to the next heading's."""
+    start = markdown.index(f"{{ #{anchor} }}")
+    return flat(markdown[start : markdown.find("{ #", start + 1)])
+
+
+def pages_with(project, facts: dict, out: Path) -> dict[str, str]:
+    """The project's pages rendered again from other facts, with its published assets."""
+    out.mkdir()
+    (out / "assets").symlink_to(project.root / "docs" / "assets")
+    render.render_pages({**project.render_context, "facts": facts}, out)
+    return {page: (out / page).read_text(encoding="utf-8") for page in PAGES}
+
+
+def test_every_claim_is_worded_as_its_predicate_decides(knobs, tmp_path):
+    """The built page is the one its claims' results choose (with any result flipped, the
+    section that words it reads otherwise), and states what was measured."""
     project, _ = knobs
     facts = project.facts
     assert claims.evaluate(facts) == facts["claims"]
-    for page, wordings in WORDING.items():
-        text = flat((project.root / "docs" / page).read_text(encoding="utf-8"))
-        for name, (holding, failing) in wordings.items():
-            holds = facts["claims"][name]["holds"]
-            assert (holding in text, failing in text) == (holds, not holds), (page, name)
+    built = {page: (project.root / "docs" / page).read_text(encoding="utf-8") for page in PAGES}
+    assert pages_with(project, facts, tmp_path / "as-built") == built
+    for name, (anchor, stated) in STATED.items():
+        flipped = pages_with(
+            project, with_claim(facts, name, not facts["claims"][name]["holds"]), tmp_path / name
+        )
+        for page in PAGES:
+            assert section(flipped[page], anchor) != section(built[page], anchor), (page, name)
+            for value in stated(facts):
+                assert value in section(built[page], anchor), (page, name, value)
 
 
 @pytest.mark.parametrize("page", [*PAGES, "experiments.md", "experiments.en.md"])

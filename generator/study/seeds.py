@@ -131,6 +131,16 @@ def claims_across(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
+def verdict_split(claims: dict[str, Any]) -> dict[str, list[str]]:
+    """Claim names, sorted, by their verdict across seeds: in every run, in none, in some."""
+    names = sorted(claims)
+    return {
+        "general": [name for name in names if claims[name]["general"]],
+        "never": [name for name in names if claims[name]["never"]],
+        "mixed": [name for name in names if not (claims[name]["general"] or claims[name]["never"])],
+    }
+
+
 def seed_study(
     cfg: Config,
     facts_by_seed: dict[int, Facts],

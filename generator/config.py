@@ -14,7 +14,7 @@ import json
 import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 
 class ConfigError(ValueError):
@@ -40,8 +40,13 @@ class Range:
 
 
 def knob(default: Any, low: float, high: float = math.inf, *, low_open: bool = False) -> Any:
-    """A dataclass field that carries its allowed range in its metadata."""
+    """A numeric dataclass field that carries its allowed range in its metadata."""
     return field(default=default, metadata={"range": Range(low, high, low_open)})
+
+
+def switch(default: bool) -> Any:
+    """A boolean dataclass field: true or false, no range."""
+    return field(default=default, metadata={"range": None})
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ class StudyConfig:
     # The seed study and the experiments train 9 more models (4 seeds, 4 noise levels, an MLP);
     # the article's seeds table and the experiments page need them. An author iterating on
     # the main run alone can turn them off (`--study.enabled=false`), dropping those parts.
-    enabled: bool = knob(True, 0, 1)
+    enabled: bool = switch(True)
     # Training runs of the same setup: train.seed and the next seeds - 1 seeds, same data.
     seeds: int = knob(5, 2, 32)
 
@@ -154,7 +159,7 @@ def did_you_mean(name: str, options: list[str]) -> str:
 BOOLEANS = {"true": True, "false": False}
 
 
-def _parse_value(key: str, raw: Any, kind: type, allowed: Range) -> Any:
+def _parse_value(key: str, raw: Any, kind: type, allowed: Range | None) -> Any:
     """Turn a command-line string or a JSON value into the field's type."""
     if kind is bool:
         if isinstance(raw, bool):
@@ -189,12 +194,25 @@ def _field_of(key: str) -> tuple[str, dataclasses.Field[Any]]:
     return section, by_name[name]
 
 
+# The types a knob may have: what the command line and a JSON file can spell.
+KNOB_TYPES = (int, float, bool)
+
+
+def field_type(section: type, name: str) -> type:
+    """The declared type of a config field; anything but int, float or bool is a mistake in
+    the config's code, not in the user's input."""
+    kind = get_type_hints(section)[name]
+    if kind not in KNOB_TYPES:
+        raise TypeError(f"{section.__name__}.{name}: a knob is int, float or bool, not {kind}")
+    return kind
+
+
 def all_keys() -> list[str]:
     return [f"{s}.{f.name}" for s, cls in SECTIONS.items() for f in fields(cls)]
 
 
-def _check_range(key: str, value: float, allowed: Range) -> None:
-    if not allowed.allows(value):
+def _check_range(key: str, value: float, allowed: Range | None) -> None:
+    if allowed is not None and not allowed.allows(value):
         raise ConfigError(f"{key}={value!r} is out of range; allowed: {allowed}")
 
 
@@ -236,7 +254,7 @@ def build_config(overrides: dict[str, Any] | None = None, preset: str = "default
     values: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
     for key, raw in merged.items():
         section, f = _field_of(key)
-        kind = {"int": int, "bool": bool}.get(str(f.type), float)
+        kind = field_type(SECTIONS[section], f.name)
         allowed = f.metadata["range"]
         value = _parse_value(key, raw, kind, allowed)
         _check_range(key, value, allowed)

@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import torch
 
 from generator import claims
 from generator.config import Config
 from generator.data import target_mask
-from generator.model import STAGES, TinyCNN, parameter_counts
+from generator.model import STAGES, parameter_counts, shapes_only
 from generator.trace import Trace
 
 Facts = dict[str, Any]
@@ -56,8 +55,7 @@ def measured_shapes(trace: Trace) -> dict[str, list[int]]:
 
 
 def parameter_facts(cfg: Config) -> dict[str, Any]:
-    torch.manual_seed(0)  # the weights are irrelevant; only their count is read
-    per_layer = parameter_counts(TinyCNN(cfg.model, cfg.data))
+    per_layer = parameter_counts(shapes_only(cfg.model, cfg.data))
     return {"per_layer": per_layer, "total": sum(per_layer.values())}
 
 
@@ -214,7 +212,7 @@ def contrast_to_noise(
 
 def architecture_facts(cfg: Config) -> dict[str, int]:
     """Kernel, padding and pool sizes as the model has them, so the prose never types them."""
-    net = TinyCNN(cfg.model, cfg.data)
+    net = shapes_only(cfg.model, cfg.data)
     return {
         "conv_kernel": int(net.conv1.kernel_size[0]),
         "conv_padding": int(net.conv1.padding[0]),

@@ -35,11 +35,11 @@ class TinyCNN(nn.Module):
         self.relu3 = nn.ReLU()
         self.logits = nn.Linear(model.fc_hidden, data.grid**2)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, 1, 32, 32)
-        x = self.pool1(self.relu1(self.conv1(x)))  # (N, 16, 16, 16)
-        x = self.pool2(self.relu2(self.conv2(x)))  # (N, 32, 8, 8)
-        x = self.relu3(self.fc1(self.flatten(x)))  # (N, 64)
-        return self.logits(x)  # (N, 9)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, 1, S, S), S = image_size
+        x = self.pool1(self.relu1(self.conv1(x)))  # (N, conv1_channels, S/2, S/2)
+        x = self.pool2(self.relu2(self.conv2(x)))  # (N, conv2_channels, S/4, S/4)
+        x = self.relu3(self.fc1(self.flatten(x)))  # (N, fc_hidden)
+        return self.logits(x)  # (N, grid**2)
 
     @torch.no_grad()
     def stage_outputs(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -50,6 +50,13 @@ class TinyCNN(nn.Module):
             outputs[name] = x
         outputs["probs"] = torch.softmax(x, dim=1)
         return outputs
+
+
+def shapes_only(model: ModelConfig, data: DataConfig) -> TinyCNN:
+    """TinyCNN on the meta device: its layers and shapes without weights. Building it draws
+    no random numbers, so counting parameters needs no seed and disturbs no one's."""
+    with torch.device("meta"):
+        return TinyCNN(model, data)
 
 
 def parameter_counts(model: nn.Module) -> dict[str, int]:

@@ -1,8 +1,17 @@
 import math
+from dataclasses import dataclass, fields
 
 import pytest
 
-from generator.config import ConfigError, build_config, load_config_file, parse_overrides
+from generator.config import (
+    SECTIONS,
+    ConfigError,
+    StudyConfig,
+    build_config,
+    field_type,
+    load_config_file,
+    parse_overrides,
+)
 
 
 def test_defaults_are_the_published_article():
@@ -74,3 +83,25 @@ def test_config_file_nested_and_malformed(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(ConfigError, match="not valid JSON"):
         load_config_file(bad)
+
+
+def test_a_switch_takes_true_or_false_and_has_no_range():
+    assert build_config({"study.enabled": "false"}).study.enabled is False
+    with pytest.raises(ConfigError, match=r"study\.enabled='1' is not a boolean; allowed: true or"):
+        build_config({"study.enabled": "1"})
+    assert fields(StudyConfig)[0].metadata["range"] is None
+
+
+def test_every_knob_is_an_int_a_float_or_a_bool():
+    for section in SECTIONS.values():
+        for f in fields(section):
+            assert field_type(section, f.name) in (int, float, bool), f.name
+
+
+def test_a_knob_of_another_type_is_a_mistake_in_the_code_not_the_input():
+    @dataclass(frozen=True)
+    class Odd:
+        name: str = "x"
+
+    with pytest.raises(TypeError, match=r"Odd\.name: a knob is int, float or bool"):
+        field_type(Odd, "name")

@@ -15,7 +15,7 @@ from torch import nn
 
 from generator.config import Config, DataConfig
 from generator.data import Dataset
-from generator.model import TinyCNN, parameter_counts
+from generator.model import parameter_counts, shapes_only
 from generator.trace import Curves
 from generator.train import train_model
 
@@ -28,13 +28,13 @@ class MLP(nn.Module):
         self.relu = nn.ReLU()
         self.logits = nn.Linear(hidden, data.grid**2)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, 1, 32, 32)
-        x = self.relu(self.fc1(self.flatten(x)))  # (N, 1024) -> (N, hidden)
-        return self.logits(x)  # (N, 9)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (N, 1, S, S), S = image_size
+        x = self.relu(self.fc1(self.flatten(x)))  # (N, S*S) -> (N, hidden)
+        return self.logits(x)  # (N, grid**2)
 
 
 def cnn_parameters(cfg: Config) -> int:
-    return sum(parameter_counts(TinyCNN(cfg.model, cfg.data)).values())
+    return sum(parameter_counts(shapes_only(cfg.model, cfg.data)).values())
 
 
 def mlp_parameters(hidden: int, data: DataConfig) -> int:

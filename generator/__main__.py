@@ -27,17 +27,13 @@ from generator.config import (
 )
 from generator.files import remove_leftovers, unwritable_reason
 from generator.render import TemplateError
+from generator.stages import table
 
+# The commands: "build", every stage of the build's table (each runs alone, with what it
+# needs), and "config".
 STAGES_HELP = {
     "build": "run every stage below; the (study) ones only with study.enabled (the default)",
-    "data": "generate the synthetic dataset",
-    "train": "train TinyCNN and record the trace",
-    "facts": "derive facts.json from the trace",
-    "figures": "render the PNG figures and GIF animations",
-    "seeds": "(study) train the same setup with study.seeds training seeds; summarise their facts",
-    "experiments": "(study) train a same-size MLP and TinyCNN at other noise levels; chart them",
-    "render": "fill the Markdown templates with the facts",
-    "site": "build the site with MkDocs (same as build)",
+    **{stage.name: stage.help for stage in table().values()},
     "config": "print the resolved config as JSON and stop",
 }
 

@@ -15,6 +15,7 @@ import numpy as np
 from generator import claims
 from generator.config import Config
 from generator.data import target_mask
+from generator.measure import relative_change
 from generator.model import STAGES, parameter_counts, shapes_only
 from generator.trace import Trace
 
@@ -129,7 +130,7 @@ def conv1_change(weights: np.ndarray) -> dict[str, Any]:
     )
     cosine = kernel_cosines(start, end)
     return {
-        "relative_norm": float(np.linalg.norm(end - start) / np.linalg.norm(start)),
+        "relative_norm": relative_change(weights[0], weights[-1]),
         "per_kernel_max": float(per_kernel.max()),
         "per_kernel_min": float(per_kernel.min()),
         "cosine_median": float(np.median(cosine)),

@@ -7,17 +7,27 @@ the checkout) and asserts what every stage reported, never how long it took.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.cache import code_hash, source_closure, stage_key
-from generator.pipeline import STAGE_NAMES
-from tools.project import BuildRun, append_line, copy_project, edit_module, run_build
+from generator.pipeline import REPORT
+from generator.stages import table
+from tools.project import (
+    BuildRun,
+    append_line,
+    copy_project,
+    edit_module,
+    run_build,
+    run_generator,
+)
 
 # The main run's stages only: the study trains sibling builds through these same stages.
 TINY = ("--preset", "tiny", "--study.enabled=false")
+STAGE_NAMES = [stage.name for stage in table().values() if not stage.study]
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +48,26 @@ def outcomes(run: BuildRun) -> dict[str, str]:
 
 def test_a_cold_build_computes_every_stage(built: tuple[Path, BuildRun]) -> None:
     assert outcomes(built[1]) == dict.fromkeys(STAGE_NAMES, "computed")
+
+
+def test_the_stage_report_names_each_stored_result_by_its_cache_entry(
+    built: tuple[Path, BuildRun],
+) -> None:
+    project = built[0]
+    report = json.loads((project / ".cache" / REPORT).read_text(encoding="utf-8"))
+    stored = [entry for entry in report["stages"] if table()[entry["stage"]].stored]
+    assert [entry["stage"] for entry in stored] == ["train", "facts", "figures"]
+    for entry in stored:
+        assert (project / ".cache" / f"{entry['stage']}-{entry['key']}").is_dir(), entry
+
+
+@pytest.mark.parametrize("stage", ["mlp", "experiment-charts"])
+def test_a_study_stage_runs_alone(tiny_project, tmp_path: Path, stage: str) -> None:
+    root = Path(shutil.copytree(tiny_project.root, tmp_path / "project", symlinks=True))
+    result = run_generator(root, stage, "--preset", "tiny")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"=== {stage}: from cache" in result.stdout  # the build stored it; nothing else ran
+    assert "=== render:" not in result.stdout
 
 
 def test_without_the_study_nothing_of_it_is_trained_or_published(
@@ -76,6 +106,20 @@ def test_a_figure_code_edit_redraws_figures_from_the_cached_trace(project: Path)
     assert "figures" in run.recomputed()
     assert outcomes(run)["train"] == "from cache"
     assert outcomes(run)["facts"] == "from cache"
+
+
+def test_a_claim_wording_edit_rederives_the_facts_and_renders_the_pages_only(
+    project: Path,
+) -> None:
+    claims_code = project / "generator/claims.py"
+    wording = '"test accuracy reaches 90% at some snapshot"'
+    edited = '"test accuracy reaches 90% at one snapshot or more"'
+    claims_code.write_text(claims_code.read_text().replace(wording, edited))
+    run = run_build(project, *TINY)
+    assert set(run.recomputed()) == {"facts", "render", "site"}
+    assert outcomes(run)["figures"] == "from cache"  # no figure shows a claim's wording
+    published = (project / "docs/assets/generated/facts.json").read_text(encoding="utf-8")
+    assert edited.strip('"') in published
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from generator import facts
 from generator.config import Config, build_config
 from generator.data import Dataset, make_dataset
 from generator.figures import MODULES, animations, charts, datafiles, render_figures
@@ -17,6 +18,7 @@ from generator.figures.animations import VISIBLE, Animation, changing_windows
 from generator.figures.chrome import Box, bar_label_width, blank, colour_bar, upscale
 from generator.figures.palette import WHITE, Scale
 from generator.files import read_npz
+from generator.stages import FIGURE_FACTS
 from generator.trace import Recorder, Trace, evaluation_steps
 from generator.train import train
 from tests.conftest import BOTH_PROJECTS
@@ -35,15 +37,22 @@ class Run:
     cfg: Config
     data: Dataset
     trace: Trace
+    facts: dict  # what the pipeline hands the figures
     animations: dict[str, Animation]
+
+
+def shown_facts(trace: Trace) -> dict:
+    """The facts the figures show, derived from a trace as the facts stage derives them."""
+    return {"fc1_standout": facts.standout_unit(trace.stages["relu3"], trace.steps)}
 
 
 def load_run(project, preset: str) -> Run:
     cfg = build_config({}, preset)
     # the published trace is the main run's (the cache also holds the study's runs)
     trace = Trace.from_arrays(read_npz(project.generated / "trace.npz"))
-    built = {a.stem: a for a in animations.all_animations(cfg, trace)}
-    return Run(cfg, make_dataset(cfg.data), trace, built)
+    shown = {name: project.facts[name] for name in FIGURE_FACTS}
+    built = {a.stem: a for a in animations.all_animations(cfg, trace, shown)}
+    return Run(cfg, make_dataset(cfg.data), trace, shown, built)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +80,9 @@ def test_every_figure_and_its_data_is_written(tiny_project):
 
 
 def test_rendering_twice_gives_the_same_bytes(tiny_run, tiny_project, tmp_path):
-    first = render_figures(tiny_run.cfg, tiny_run.data, tiny_run.trace, tmp_path / "a")
-    second = render_figures(tiny_run.cfg, tiny_run.data, tiny_run.trace, tmp_path / "b")
+    run = (tiny_run.cfg, tiny_run.data, tiny_run.trace, tiny_run.facts)
+    first = render_figures(*run, tmp_path / "a")
+    second = render_figures(*run, tmp_path / "b")
     assert first == second
     for name in first:
         content = (tmp_path / "a" / name).read_bytes()
@@ -234,7 +244,8 @@ def test_changing_windows_needs_three_visible_pairs_in_every_four():
 
 
 def visible_pairs(cfg: Config, trace: Trace) -> int:
-    changes = [a.visible_change() for a in animations.all_animations(cfg, trace)]
+    shown = shown_facts(trace)
+    changes = [a.visible_change() for a in animations.all_animations(cfg, trace, shown)]
     return int(sum((change >= VISIBLE).sum() for change in changes))
 
 

@@ -12,6 +12,7 @@ from generator.config import build_config
 from generator.figures import sprites
 from generator.figures.animations import animation_builders
 from generator.files import read_npz
+from generator.stages import FIGURE_FACTS
 from generator.trace import Trace
 from tests.test_figures import ANIMATIONS, GIF_BUDGET, gif_frames
 
@@ -52,7 +53,8 @@ def test_the_sheet_wraps_into_rows_and_pads_with_the_last_frame():
 def test_writing_a_sheet_twice_gives_the_same_bytes(tiny_project, tmp_path):
     # The published trace is the main run's (the cache also holds the seed study's runs).
     trace = Trace.from_arrays(read_npz(tiny_project.generated / "trace.npz"))
-    builders = animation_builders(build_config({}, "tiny"), trace)
+    shown = {name: tiny_project.facts[name] for name in FIGURE_FACTS}
+    builders = animation_builders(build_config({}, "tiny"), trace, shown)
     for stem in ("conv1_filters_evolution", "probs_fmap_evolution"):
         animation = builders[stem]()
         (name,) = sprites.save_sprite(tmp_path / "a", animation)

@@ -19,6 +19,7 @@ import numpy as np
 from generator.config import build_config, load_config_file
 from generator.figures import animations, figure_jobs, sprites
 from generator.pipeline import Build, Paths
+from generator.stages import figure_facts, recorded
 
 
 def main() -> None:
@@ -30,11 +31,12 @@ def main() -> None:
         raise SystemExit(f"no {published}: build the project first (make site)")
     cfg = build_config(load_config_file(published))
     build = Build(cfg, Paths.under(root), log=lambda line: None)
-    trace, data = build.recorded, build.dataset  # from the cache when the build is current
-    changes = {a.stem: a.visible_change() for a in animations.all_animations(cfg, trace)}
+    # from the cache when the build is current
+    trace, data, shown = recorded(build), build.result("data"), figure_facts(build)
+    changes = {a.stem: a.visible_change() for a in animations.all_animations(cfg, trace, shown)}
     total_wall, total_cpu, gif_bytes, sheet_bytes = 0.0, 0.0, 0, 0
     with tempfile.TemporaryDirectory() as folder:
-        for stem, write in figure_jobs(cfg, data, trace).items():
+        for stem, write in figure_jobs(cfg, data, trace, shown).items():
             start, start_cpu = time.perf_counter(), time.process_time()
             names = write(Path(folder))
             wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu

@@ -8,8 +8,8 @@ test or a benchmark can edit the code without touching the checkout.
 
 from __future__ import annotations
 
+import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.cache import source_file
+from generator.pipeline import REPORT
 
 REPO = Path(__file__).resolve().parents[1]
 # A fixed build date (sitemap, gzip headers) unless one is set, so builds compare byte for byte.
@@ -25,7 +26,6 @@ BUILD_DATE = {"SOURCE_DATE_EPOCH": "1700000000"}
 # Build outputs and tooling state that a scratch copy of the project must not inherit.
 NOT_SOURCES = {".git", ".venv", ".cache", "site", "__pycache__", "bench.json", "node_modules"}
 NOT_SOURCE_SUFFIXES = (".egg-info", "_cache")
-STAGE_LINE = re.compile(r"^=== (\w+): (.+?)(?: in ([\d.]+) s)?$", re.MULTILINE)
 MIB = 2**20
 
 
@@ -123,8 +123,7 @@ def run_build(project: Path, *args: str) -> BuildRun:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise RuntimeError(f"build failed ({process.returncode}):\n{output}")
-    stages = {}
-    for name, how, own_seconds in STAGE_LINE.findall(output):
-        how = "from cache" if how.startswith("from cache") else how  # drop the key
-        stages[name] = (how, float(own_seconds or 0))
+    # The build's stage report: the main run's stages (a sibling's have its label as "run").
+    report = json.loads((project / ".cache" / REPORT).read_text(encoding="utf-8"))
+    stages = {s["stage"]: (s["how"], s["seconds"]) for s in report["stages"] if not s["run"]}
     return BuildRun(seconds=seconds, peak_rss_mib=usage.ru_maxrss * 1024 / MIB, stages=stages)

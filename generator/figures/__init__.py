@@ -32,7 +32,9 @@ from generator.trace import Trace
 MODULES = (animations, charts, chrome, datafiles, gif, palette, sprites)
 
 
-def render_figures(cfg: Config, data: Dataset, trace: Trace, out: Path) -> list[str]:
+def render_figures(
+    cfg: Config, data: Dataset, trace: Trace, facts: animations.Facts, out: Path
+) -> list[str]:
     """Write every figure and its data into `out`; return the file names.
 
     The animations are built on a second thread while the charts are drawn on this one:
@@ -40,7 +42,7 @@ def render_figures(cfg: Config, data: Dataset, trace: Trace, out: Path) -> list[
     pyplot is not thread-safe, so every chart stays on this thread.) Each job writes only
     its own files: the bytes do not depend on which finishes first.
     """
-    charted, animated = chart_jobs(cfg, data, trace), animation_jobs(cfg, trace)
+    charted, animated = chart_jobs(cfg, data, trace), animation_jobs(cfg, trace, facts)
     jobs = charted | animated
     with ThreadPoolExecutor(max_workers=1) as worker:
         pending = {stem: worker.submit(write, out) for stem, write in animated.items()}
@@ -57,17 +59,19 @@ def render_figures(cfg: Config, data: Dataset, trace: Trace, out: Path) -> list[
 Job = Callable[[Path], list[str]]  # writes one figure's files into a folder; their names
 
 
-def figure_jobs(cfg: Config, data: Dataset, trace: Trace) -> dict[str, Job]:
+def figure_jobs(
+    cfg: Config, data: Dataset, trace: Trace, facts: animations.Facts
+) -> dict[str, Job]:
     """Figure stem -> the job that writes that figure."""
-    return chart_jobs(cfg, data, trace) | animation_jobs(cfg, trace)
+    return chart_jobs(cfg, data, trace) | animation_jobs(cfg, trace, facts)
 
 
 def chart_jobs(cfg: Config, data: Dataset, trace: Trace) -> dict[str, Job]:
     return {c.stem: partial(write_chart, c) for c in charts.all_charts(cfg, data, trace)}
 
 
-def animation_jobs(cfg: Config, trace: Trace) -> dict[str, Job]:
-    builders = animations.animation_builders(cfg, trace)
+def animation_jobs(cfg: Config, trace: Trace, facts: animations.Facts) -> dict[str, Job]:
+    builders = animations.animation_builders(cfg, trace, facts)
     return {stem: partial(write_animation, build) for stem, build in builders.items()}
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 
-from generator import facts
 from generator.config import Config
 from generator.data import cell_edges
 from generator.figures.chrome import (
@@ -45,6 +45,7 @@ from generator.figures.palette import (
     build_palette,
     luminance,
 )
+from generator.measure import relative_change
 from generator.trace import Trace
 
 MARGIN = 10
@@ -54,6 +55,9 @@ HEADER = 26  # the title
 FOOTER = 8 + 4 + 6 + 2 * LINE + 2  # gap, progress bar, gap, two status lines
 PROBE_FACTOR = 3
 VISIBLE = 1.0  # grey levels of 255: the smallest mean change a reader can see
+# The facts the figures show (stages.FIGURE_FACTS), handed over by the build: the
+# figures never derive facts, so their cache key does not follow the facts' code.
+Facts = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,7 @@ def kernel_animation(trace: Trace) -> Animation:
     frames = frames_from(canvas, len(weights))
     for grid, (values, _, scale) in zip(grids, panels, strict=True):
         grid.paste(frames, upscale(scale.indices(values), KERNEL_FACTOR))
-    moved = [facts.conv1_change(weights[: k + 1])["relative_norm"] for k in range(len(weights))]
+    moved = [relative_change(weights[0], w) for w in weights]
     add_status(
         frames,
         trace,
@@ -276,10 +280,10 @@ def axis_width(axis: Scale) -> int:
     return TICK_ROOM + max(text_width(format_value(v)) for v in labels)
 
 
-def highlighted(figure: VectorFigure, trace: Trace) -> tuple[int, int, int, str]:
+def highlighted(figure: VectorFigure, trace: Trace, facts: Facts) -> tuple[int, int, int, str]:
     """(index, ink, tint, label) of the highlighted bar: standout FC1 unit, or true class."""
     if figure.stage == "relu3":
-        unit = facts.standout_unit(trace.stages["relu3"], trace.steps)["unit"]
+        unit = facts["fc1_standout"]["unit"]
         return unit, STANDOUT, STANDOUT_TINT, f"unit {unit}: largest at the end"
     return trace.probe_label, HIGHLIGHT, HIGHLIGHT_TINT, "true cell"
 
@@ -306,7 +310,7 @@ def value_rows(values: np.ndarray, axis: Scale) -> np.ndarray:
     return np.round(np.clip(fraction, 0, 1) * (PLOT_HEIGHT - 1)).astype(int)
 
 
-def vector_animation(figure: VectorFigure, trace: Trace) -> Animation:
+def vector_animation(figure: VectorFigure, trace: Trace, facts: Facts) -> Animation:
     values = trace.stages[figure.stage]  # (K, n)
     units = values.shape[1]
     axis = bar_axis(figure, values)
@@ -314,7 +318,7 @@ def vector_animation(figure: VectorFigure, trace: Trace) -> Animation:
     canvas = start_canvas(
         plot.bottom + 2 * LINE + 14, max(plot.right + 2 * MARGIN, 330), figure.title
     )
-    index, ink, tint, label = highlighted(figure, trace)
+    index, ink, tint, label = highlighted(figure, trace, facts)
     Box(plot.top, plot.left + index * figure.slot, plot.height, figure.slot).of(canvas)[:] = tint
     zero = int(value_rows(np.zeros(1), axis)[0])
     draw_bar_axis(canvas, plot, axis, zero)
@@ -380,15 +384,17 @@ def label_units(
     Box(plot.bottom, centre, 3, 1).of(canvas)[:] = ink
 
 
-def animation_builders(cfg: Config, trace: Trace) -> dict[str, Callable[[], Animation]]:
+def animation_builders(
+    cfg: Config, trace: Trace, facts: Facts
+) -> dict[str, Callable[[], Animation]]:
     """Figure stem -> a function that builds that animation (each is built only when asked)."""
     builders: dict[str, Callable[[], Animation]] = {
         "conv1_filters_evolution": partial(kernel_animation, trace)
     }
     builders.update({f.stem: partial(map_animation, f, cfg, trace) for f in MAP_FIGURES})
-    builders.update({f.stem: partial(vector_animation, f, trace) for f in VECTOR_FIGURES})
+    builders.update({f.stem: partial(vector_animation, f, trace, facts) for f in VECTOR_FIGURES})
     return builders
 
 
-def all_animations(cfg: Config, trace: Trace) -> list[Animation]:
-    return [build() for build in animation_builders(cfg, trace).values()]
+def all_animations(cfg: Config, trace: Trace, facts: Facts) -> list[Animation]:
+    return [build() for build in animation_builders(cfg, trace, facts).values()]

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from generator.pipeline import Build
 
 # Versions of the libraries whose output bytes a stage depends on, beyond torch and numpy.
-FIGURE_LIBRARIES = ("matplotlib", "pillow", "imageio")
+FIGURE_LIBRARIES = ("matplotlib", "pillow")
 SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2")
 # What the environment feeds MkDocs: the published address and the date in the footer.
 SITE_ENVIRONMENT = ("SITE_URL", "SOURCE_DATE_EPOCH")

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
 from PIL import Image
@@ -60,14 +61,10 @@ def tiny_run(tiny_project) -> Run:
     return load_run(tiny_project, "tiny")
 
 
-def gif_frames(path: Path) -> list[np.ndarray]:
-    """Every frame as the browser shows it: deltas composited, (H, W, 3) RGB."""
-    with Image.open(path) as image:
-        frames = []
-        for k in range(image.n_frames):
-            image.seek(k)
-            frames.append(np.asarray(image.convert("RGB")))
-        return frames
+def gif_frames(path: Path) -> np.ndarray:
+    """Every frame as a browser shows it, deltas composited: (K, H, W, 3) RGB, read back by
+    imageio, a reader independent of the writer."""
+    return iio.imread(path, index=None, plugin="pillow", mode="RGB")
 
 
 def test_every_figure_and_its_data_is_written(tiny_project):

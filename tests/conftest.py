@@ -1,7 +1,8 @@
 """Shared fixtures: copies of the project built with the tiny preset and the default config.
 
-A test that builds the default config (default_project) belongs to the slow tier: mark it
-`slow` (pyproject.toml registers the marker; `-m "not slow"` is the fast tier).
+A test that builds the default config (default_project), or the whole project again to
+compare, belongs to the slow tier: mark it `slow` (pyproject.toml registers the marker;
+`-m "not slow"` is the fast tier).
 """
 
 from __future__ import annotations

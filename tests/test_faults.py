@@ -85,6 +85,7 @@ def reference(tiny_project) -> Path:
     return tiny_project.root
 
 
+@pytest.mark.slow  # six interrupted builds and a whole one
 def test_interrupted_builds_then_a_rebuild_match_an_uninterrupted_one(reference, tmp_path):
     root = copy_project(tmp_path / "project")
     expected = outputs(reference)

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tools.project import REPO, copy_project
 
 GUARD = """
@@ -65,6 +67,7 @@ def test_the_guard_refuses_lookups_and_sockets(tmp_path):
     ]
 
 
+@pytest.mark.slow  # a whole build
 def test_a_whole_build_opens_no_network_socket(tmp_path):
     root = copy_project(tmp_path / "project")
     log = tmp_path / "attempts.log"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tools.project import copy_project, run_generator
 
 
@@ -23,6 +25,7 @@ def contents(site: Path) -> dict[str, bytes]:
     return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow  # two whole builds
 def test_two_builds_from_scratch_are_byte_identical(tmp_path):
     first = contents(build_tiny(tmp_path / "first", hash_seed="1"))
     second = contents(build_tiny(tmp_path / "second", hash_seed="2"))

@@ -1,6 +1,7 @@
 """Determinism: the same config gives the same weights and facts, across processes."""
 
 import numpy as np
+import pytest
 
 from generator.files import read_npz
 from tests.conftest import build_project
@@ -10,6 +11,7 @@ def train_entries(project):
     return sorted(p.name for p in (project.root / ".cache").glob("train-*"))
 
 
+@pytest.mark.slow  # a whole build again
 def test_two_runs_in_separate_processes_are_identical(tmp_path, tiny_project):
     again = build_project(tmp_path / "again", "--preset", "tiny")
     assert train_entries(again) == train_entries(tiny_project)
@@ -25,6 +27,7 @@ def test_two_runs_in_separate_processes_are_identical(tmp_path, tiny_project):
     assert (first / "downloads.json").read_bytes() == (second / "downloads.json").read_bytes()
 
 
+@pytest.mark.slow  # a whole build again
 def test_another_seed_trains_differently(tmp_path, tiny_project):
     other = build_project(tmp_path / "seed1", "--preset", "tiny", "--train.seed=1")
     assert other.facts["config_hash"] != tiny_project.facts["config_hash"]

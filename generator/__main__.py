@@ -50,7 +50,8 @@ class OneLineErrorParser(argparse.ArgumentParser):
 
 
 def argument_parser() -> argparse.ArgumentParser:
-    stages = "\n".join(f"  {name:<11} {text}" for name, text in STAGES_HELP.items())
+    width = max(map(len, STAGES_HELP))
+    stages = "\n".join(f"  {name:<{width}} {text}" for name, text in STAGES_HELP.items())
     parser = OneLineErrorParser(
         prog="python -m generator",
         description="Build the Inside TinyCNN article: data, training, figures, pages, site.",

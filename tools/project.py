@@ -27,6 +27,9 @@ BUILD_DATE = {"SOURCE_DATE_EPOCH": "1700000000"}
 NOT_SOURCES = {".git", ".venv", ".cache", "site", "__pycache__", "bench.json", "node_modules"}
 NOT_SOURCE_SUFFIXES = (".egg-info", "_cache")
 MIB = 2**20
+# Only against a hung build: a tiny build with the study takes about 10 minutes on a
+# machine whose two cores are shared many times over (measured 09:00-10:30, load 10-15).
+BUILD_TIMEOUT = 1800
 
 
 def not_sources(folder: str, names: list[str]) -> set[str]:
@@ -88,7 +91,7 @@ def run_generator(
         env={**BUILD_DATE, **os.environ, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=BUILD_TIMEOUT,
     )
 
 

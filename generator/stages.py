@@ -41,9 +41,10 @@ if TYPE_CHECKING:
 
 # Versions of the libraries whose output bytes a stage depends on, beyond torch and numpy.
 FIGURE_LIBRARIES = ("matplotlib", "pillow")
-SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2")
-# What the environment feeds MkDocs: the published address and the date in the footer.
-SITE_ENVIRONMENT = ("SITE_URL", "SOURCE_DATE_EPOCH")
+SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "pillow")  # pillow: the social card
+# What the environment feeds MkDocs: the published address, the repository the header
+# links and the date in the footer.
+SITE_ENVIRONMENT = ("SITE_URL", "REPO_URL", "SOURCE_DATE_EPOCH")
 ALL_SECTIONS = tuple(SECTIONS)
 
 
@@ -213,7 +214,7 @@ def build_site(build: Build) -> None:
 
 def site_inputs_hash(build: Build) -> str:
     root, digest = build.paths.root, hashlib.sha256()
-    hooks = (root / "generator" / "hooks").glob("*.py")  # named in mkdocs.yml
+    hooks = (root / "generator" / "hooks").glob("*")  # named in mkdocs.yml, and their scripts
     for path in sorted([root / "mkdocs.yml", *build.paths.docs.rglob("*"), *hooks]):
         if path.is_file():
             digest.update(str(path.relative_to(root)).encode())

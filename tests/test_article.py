@@ -163,7 +163,6 @@ def test_the_page_loads_nothing_from_another_origin(project):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r'<(?:script|img|source|link)[^>]*(?:src|srcset)="https?:', html)
         assert not re.search(r'<link[^>]*rel="stylesheet"[^>]*href="https?:', html)
-        assert "katex.min.js" in html and "katex-init.js" in html
         assert html.count('class="arithmatex"') >= 8  # one formula per layer at least
 
 

@@ -56,3 +56,55 @@ def test_search_dialog_is_named_after_its_input():
     )
     with pytest.raises(PluginError, match=r"index\.md"):
         accessibility.on_post_page(accessibility.DIALOG, page=page, config=None)
+
+
+def test_toggles_take_autocomplete_off_from_a_form_instead_of_their_own_attribute():
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"))
+    validity = hook("validity")
+    toggles = (
+        '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" '
+        'autocomplete="off">\n'
+        '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" '
+        'autocomplete="off">'
+    )
+    fixed = validity.on_post_page(f"<body>{toggles}</body>", page=page, config=None)
+    assert fixed.count('<form id="__md-toggles" autocomplete="off" hidden></form>') == 1
+    assert fixed.index("<form") < fixed.index("<input")  # the toggles stay where they were
+    assert fixed.count('form="__md-toggles"') == 2 and fixed.count("autocomplete") == 1
+    changed = toggles.replace('type="checkbox" ', 'type="checkbox" data-new ')
+    with pytest.raises(PluginError, match=r"index\.md"):
+        validity.on_post_page(changed, page=page, config=None)
+
+
+def test_a_formula_katex_cannot_parse_stops_the_build_naming_the_page(tmp_path):
+    typeset = hook("typeset")
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="index.en.md"), meta={}, url="en/")
+    config = SimpleNamespace(config_file_path=str(REPO / "mkdocs.yml"), docs_dir=str(REPO / "docs"))
+    good = '<p><span class="arithmatex">\\(x &lt; \\frac{1}{2}\\)</span></p>'
+    html = typeset.on_page_content(good, page=page, config=config, files=None)
+    assert '<span class="arithmatex"><span class="katex">' in html and "\\(" not in html
+    assert "<mo>&lt;</mo>" in html  # the escaped "<" reached KaTeX as "<"
+    bad = '<div class="arithmatex">\\[\\frac{1}{\\]</div>'
+    with pytest.raises(PluginError, match=r"index\.en\.md: KaTeX: .*frac"):
+        typeset.on_page_content(bad, page=page, config=config, files=None)
+    page_html = '<head><link rel="stylesheet" href="../stylesheets/extra.css"></head>'
+    linked = typeset.on_post_page(page_html, page=page, config=config)
+    assert linked.index('href="../assets/katex/katex.min.css"') < linked.index("extra.css")
+
+
+def test_an_image_gets_its_file_size_and_a_missing_one_stops_the_build(tmp_path):
+    images = hook("images")
+    from PIL import Image
+
+    (tmp_path / "assets").mkdir()
+    Image.new("RGB", (7, 3)).save(tmp_path / "assets" / "a.png")
+    config = SimpleNamespace(docs_dir=str(tmp_path))
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="index.en.md"), url="en/")
+    html = '<img src="../assets/a.png#only-light" alt="a"><img src="https://x.org/b.png">'
+    sized = images.on_page_content(html, page=page, config=config, files=None)
+    assert sized == (
+        '<img src="../assets/a.png#only-light" width="7" height="3" alt="a">'
+        '<img src="https://x.org/b.png">'
+    )
+    with pytest.raises(PluginError, match=r"index\.en\.md: image \.\./assets/b\.png"):
+        images.on_page_content('<img src="../assets/b.png">', page=page, config=config, files=None)

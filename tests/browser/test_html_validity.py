@@ -7,10 +7,8 @@ Python-Markdown writes on void elements) are not findings.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 
 import pytest
 
@@ -22,35 +20,11 @@ pytestmark = pytest.mark.slow
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
-@dataclass(frozen=True)
-class FalsePositive:
-    why: str
-    message: re.Pattern[str]
-    extract: re.Pattern[str]  # where in the page it is allowed
-
-    def matches(self, m: dict) -> bool:
-        return bool(
-            self.message.fullmatch(m["message"]) and self.extract.search(m.get("extract", ""))
-        )
-
-
-KNOWN = [
-    FalsePositive(
-        why="Material puts autocomplete=off on its hidden checkbox toggles (drawer, search) "
-        "on purpose: without it Firefox restores their state on reload and opens the "
-        "drawer or the search by itself. The attribute does nothing else on a checkbox.",
-        message=re.compile(r"Attribute “autocomplete” is only allowed when the input type is .*"),
-        extract=re.compile(r'<input class="md-toggle" data-md-toggle="\w+" type="checkbox"'),
-    ),
-]
-
-
 def findings(messages: list[dict]) -> list[str]:
     return [
         f"{m['url']}:{m.get('lastLine', '?')}: {m['message']}"
         for m in messages
-        if (m["type"] != "info" or m.get("subType") == "warning")
-        and not any(known.matches(m) for known in KNOWN)
+        if m["type"] != "info" or m.get("subType") == "warning"
     ]
 
 

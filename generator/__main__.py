@@ -1,8 +1,10 @@
 """Command line: `python -m generator [STAGE] [options] [--section.key=value ...]`.
 
 It only parses arguments, checks them and the output folders, prints the
-config and hands over to the pipeline. A bad argument, config value or output
-folder prints one line and exits with status 2 before anything is written; a
+config, takes the build lock (generator/lock.py: a second build waits for the
+first) and hands over to the pipeline. A bad argument, config value or output
+folder, or a busy one with --no-wait, prints one line and exits with status 2
+before anything is written; a
 claim the article relies on that fails for this run, or a template error,
 prints one line and exits with status 1; Ctrl-C prints one line and exits
 with status 130.
@@ -26,6 +28,7 @@ from generator.config import (
     parse_overrides,
 )
 from generator.files import remove_leftovers, unwritable_reason
+from generator.lock import BuildBusy, build_lock
 from generator.render import TemplateError
 from generator.stages import table
 
@@ -65,6 +68,11 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder (mkdocs.yml)")
     parser.add_argument("--site-dir", type=Path, help="where the site goes (default ROOT/site)")
     parser.add_argument("--cache-dir", type=Path, help="stage cache (default ROOT/.cache)")
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="if another build is using the cache or the output, exit 2 instead of waiting",
+    )
     return parser
 
 
@@ -72,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args, extra = argument_parser().parse_known_args(argv)
         return run(args, extra)
-    except (ConfigError, UsageError) as err:
+    except (ConfigError, UsageError, BuildBusy) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except (
@@ -111,9 +119,10 @@ def run(args: argparse.Namespace, extra: list[str]) -> int:
     from generator.pipeline import Build, Paths  # torch loads here, after the input is checked
 
     paths = Paths(root=root, site=site, cache=cache)
-    for folder in (paths.docs, paths.generated):
-        remove_leftovers(folder)  # files a killed build was writing
-    Build(cfg, paths).run(args.stage)
+    with build_lock(root, site, cache, wait=not args.no_wait):
+        for folder in (paths.docs, paths.generated):
+            remove_leftovers(folder)  # files a killed build was writing
+        Build(cfg, paths).run(args.stage)
     return 0
 
 

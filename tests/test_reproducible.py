@@ -33,3 +33,4 @@ def test_two_builds_from_scratch_are_byte_identical(tmp_path):
     differing = sorted(name for name in first if first[name] != second[name])
     assert differing == [], f"files that differ between the builds: {differing}"
     assert "2023-11-14" in first["index.html"].decode()  # the date is SOURCE_DATE_EPOCH's
+    assert "assets/social-card.png" in first  # the social card too: same figures, same bytes

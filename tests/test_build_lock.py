@@ -9,9 +9,11 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from generator.lock import build_lock
-from tests.conftest import BUILD_DATE, REPO, copy_project, run_generator
 from tests.test_reproducible import contents
+from tools.project import BUILD_DATE, REPO, copy_project, run_generator
 
 # The main run alone: the study would only make the test longer.
 ARGS = ("build", "--preset", "tiny", "--study.enabled=false")
@@ -28,6 +30,7 @@ def start_build(root) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow  # three tiny builds
 def test_two_builds_started_together_both_finish_with_a_clean_builds_site(tmp_path):
     root = copy_project(tmp_path / "together")
     first, second = start_build(root), start_build(root)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import REPO
+from tools.project import REPO
 
 BUILT_PAGES = ("index.html", "en/index.html", "experiments/index.html", "en/experiments/index.html")
 KATEX = REPO / "docs" / "assets" / "katex"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tools.project import REPO
 
 
 def fake_python(folder: Path, name: str, version: tuple[int, int]) -> None:

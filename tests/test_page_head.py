@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import BuiltProject, run_generator
+from tests.conftest import BuiltProject
+from tools.project import run_generator
 
 SITE_URL = "https://example.org/inside-tinycnn/"
 REPO_URL = "https://github.com/example/inside-tinycnn"

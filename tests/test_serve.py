@@ -8,7 +8,6 @@ benchmark's scratch builds do.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -16,7 +15,9 @@ import sys
 import time
 import urllib.request
 
-from tests.conftest import BUILD_DATE, REPO, copy_project
+import pytest
+
+from tools.project import BUILD_DATE, copy_project
 
 MARK = "served-after-an-edit"
 ARGS = ("--preset", "tiny", "--study.enabled=false")
@@ -47,10 +48,9 @@ def wait_for(url: str, holds, seconds: float, server: subprocess.Popen) -> str:
     raise AssertionError(f"{url}: not as expected after {seconds} s")
 
 
+@pytest.mark.slow  # a build, then a server and a rebuild
 def test_a_template_edit_is_served_without_a_restart(tmp_path):
-    project = copy_project(tmp_path / "project")
-    shutil.copytree(REPO / "generator", project / "generator", dirs_exist_ok=True)
-    (project / "node_modules").symlink_to(REPO / "node_modules")  # KaTeX
+    project = copy_project(tmp_path / "project", code=True)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.serve", *ARGS, "--port", str(port)],

@@ -29,30 +29,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tools.project import REPO, copy_project
+
 ARGS = ("--preset", "tiny", "--study.enabled=false")
 QUIET = {**os.environ, "TQDM_DISABLE": "1"}
 LIVE_TARGET_S = 3.0
-
-
-def scratch_project(dest: Path) -> Path:
-    """mkdocs.yml, docs/ (without outputs) and the generator package, with node_modules linked."""
-    dest.mkdir(parents=True)
-    shutil.copy2(REPO / "mkdocs.yml", dest)
-    shutil.copytree(
-        REPO / "docs",
-        dest / "docs",
-        ignore=lambda folder, names: [
-            n
-            for n in names
-            if n == "generated" or (Path(folder) == REPO / "docs" and n.endswith(".md"))
-        ],
-    )
-    shutil.copytree(
-        REPO / "generator", dest / "generator", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    (dest / "node_modules").symlink_to(REPO / "node_modules")
-    return dest
 
 
 def page(url: str) -> str:
@@ -139,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=REPO / "author-bench.json")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="author-bench-") as scratch:
-        project = scratch_project(Path(scratch) / "project")
+        project = copy_project(Path(scratch) / "project", code=True)
         load_before = os.getloadavg()[0]
         live = live_reload_seconds(project, args.edits)
         pair = concurrent_seconds(project)

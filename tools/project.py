@@ -48,6 +48,9 @@ def copy_project(dest: Path, *, code: bool = False) -> Path:
     """The project's sources under dest; the generator's code too with code=True."""
     if code:
         shutil.copytree(REPO, dest, ignore=not_sources)
+        # The copy's generator looks for KaTeX beside itself (generator/hooks/typeset.py).
+        if (REPO / "node_modules").is_dir():
+            (dest / "node_modules").symlink_to(REPO / "node_modules")
         return dest
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")

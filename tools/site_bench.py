@@ -206,6 +206,7 @@ def build_published_site(site: Path, url: str) -> None:
             **os.environ,
             "SITE_URL": url,
             "REPO_URL": "https://github.com/example/inside-tinycnn",
+            "TQDM_DISABLE": "1",  # the build's progress bars would bury the table
         },
         check=True,
         stdout=subprocess.DEVNULL,

@@ -23,6 +23,10 @@ def description(name: str) -> str | None:
     """What a published file is, if it is a download; each figure's data is one."""
     if name in DESCRIPTIONS:
         return DESCRIPTIONS[name]
+    if name == "live.json":
+        return "what the page's live network loads besides weights: steps, layout, colours, images"
+    if name.startswith("live-step"):
+        return f"TinyCNN's weights at step {int(name[9:14])} as float16, for the live network"
     if name.endswith(".npz"):
         return f"the data behind the figure {name.removesuffix('.npz')}"
     return None

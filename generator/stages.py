@@ -153,6 +153,51 @@ def draw_figures(build: Build) -> Path:
     return build.stored("figures", fill)
 
 
+# --- the live network of the "Try it" section ---------------------------------------------
+# The live stage's manifest (generator/live.MANIFEST); not imported: live imports torch.
+LIVE_MANIFEST = "live-manifest.json"
+
+
+def export_live(build: Build) -> Path:
+    """The weights at the shipped steps (a replay of training) and the section's facts."""
+
+    def fill(folder: Path) -> None:
+        from generator import live
+
+        final = read_npz(build.result("train") / "weights.npz")
+        exported = live.export(build.cfg, build.result("data"), recorded(build), final)
+        for name, content in exported.files.items():
+            write_bytes(folder / name, content)
+
+    return build.stored("live", fill)
+
+
+def live_colours(build: Build) -> dict[str, Any]:
+    """The figures' colour scales for the live network: a stage of its own, keyed on the
+    figures' code, so a figure edit does not replay training."""
+
+    def fill(folder: Path) -> None:
+        from generator import live_colours
+
+        write_json(folder / "scales.json", live_colours.colour_scales(recorded(build)))
+
+    folder = build.stored("live-colours", fill)
+    return json.loads((folder / "scales.json").read_text(encoding="utf-8"))
+
+
+def live_manifest(build: Build) -> dict[str, Any]:
+    return json.loads((build.result("live") / LIVE_MANIFEST).read_text(encoding="utf-8"))
+
+
+def live_files(build: Build) -> dict[str, bytes]:
+    """What the page's live network loads: its weights, and live.json with the scales."""
+    files = entry_files(build.result("live"))
+    del files[LIVE_MANIFEST]
+    manifest = {**live_manifest(build), "scales": build.result("live-colours")}
+    files["live.json"] = json_text(manifest).encode()
+    return files
+
+
 def render_pages(build: Build) -> None:
     from generator import render
 
@@ -165,6 +210,7 @@ def render_pages(build: Build) -> None:
         "config": build.cfg.to_dict(),
         "downloads": downloads["files"],
         "study": study,
+        "live": live_manifest(build)["facts"],
     }
     render.render_pages(context, build.paths.docs)
 
@@ -190,6 +236,7 @@ def publish_assets(build: Build) -> dict[str, Any]:
         wanted.update(entry_files(build.result("experiment-charts")))
     trained = build.result("train")
     wanted.update({n: (trained / n).read_bytes() for n in ("weights.npz", "trace.npz")})
+    wanted.update(live_files(build))
     listing = downloads.listing(wanted)
     wanted["downloads.json"] = json_text(listing).encode()
     for name, content in wanted.items():
@@ -286,6 +333,23 @@ ARTICLE_STAGES = (
         code=("figures",),
         libraries=FIGURE_LIBRARIES,
         facts=FIGURE_FACTS,
+        stored=True,
+    ),
+    Stage(
+        "live",
+        "export the weights at a few steps for the page's live network (replays training)",
+        export_live,
+        needs=("data", "train"),
+        code=("live",),
+        stored=True,
+    ),
+    Stage(
+        "live-colours",
+        "the figures' colour scales for the live network",
+        live_colours,
+        needs=("train",),
+        code=("live_colours",),
+        libraries=FIGURE_LIBRARIES,
         stored=True,
     ),
 )

@@ -50,6 +50,7 @@ class BuiltProject:
             "config": self.facts["config"],
             "downloads": self.published("downloads.json")["files"],
             "study": study,
+            "live": self.published("live.json")["facts"],
         }
 
 

@@ -85,6 +85,8 @@ def test_no_change_reads_everything_from_the_cache(project: Path) -> None:
         "train": "from cache",  # read only to publish its weights.npz and trace.npz downloads
         "facts": "from cache",
         "figures": "from cache",
+        "live": "from cache",  # read only to publish the live network's files
+        "live-colours": "from cache",
         "render": "computed",  # cheap: fills the templates, writes only what changed
         "site": "unchanged",
     }
@@ -106,6 +108,7 @@ def test_a_figure_code_edit_redraws_figures_from_the_cached_trace(project: Path)
     assert "figures" in run.recomputed()
     assert outcomes(run)["train"] == "from cache"
     assert outcomes(run)["facts"] == "from cache"
+    assert outcomes(run)["live"] == "from cache"  # the figures' colours, not a training replay
 
 
 def test_a_claim_wording_edit_rederives_the_facts_and_renders_the_pages_only(

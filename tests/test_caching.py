@@ -56,7 +56,13 @@ def test_the_stage_report_names_each_stored_result_by_its_cache_entry(
     project = built[0]
     report = json.loads((project / ".cache" / REPORT).read_text(encoding="utf-8"))
     stored = [entry for entry in report["stages"] if table()[entry["stage"]].stored]
-    assert [entry["stage"] for entry in stored] == ["train", "facts", "figures"]
+    assert [entry["stage"] for entry in stored] == [
+        "train",
+        "facts",
+        "figures",
+        "live",
+        "live-colours",
+    ]
     for entry in stored:
         assert (project / ".cache" / f"{entry['stage']}-{entry['key']}").is_dir(), entry
 

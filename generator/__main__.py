@@ -4,10 +4,9 @@ It only parses arguments, checks them and the output folders, prints the
 config, takes the build lock (generator/lock.py: a second build waits for the
 first) and hands over to the pipeline. A bad argument, config value or output
 folder, or a busy one with --no-wait, prints one line and exits with status 2
-before anything is written; a
-claim the article relies on that fails for this run, or a template error,
-prints one line and exits with status 1; Ctrl-C prints one line and exits
-with status 130.
+before anything is written; a claim the article relies on that fails for
+this run, a template error or a site MkDocs refuses to build prints one line
+and exits with status 1; Ctrl-C prints one line and exits with status 130.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from generator.config import (
 from generator.files import remove_leftovers, unwritable_reason
 from generator.lock import BuildBusy, build_lock
 from generator.render import TemplateError
-from generator.stages import table
+from generator.stages import SiteBuildFailed, table
 
 # The commands: "build", every stage of the build's table (each runs alone, with what it
 # needs), and "config".
@@ -86,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     except (
         TemplateError,
         ClaimFailed,
+        SiteBuildFailed,
         OSError,
     ) as err:  # OSError: a full disk, a folder removed mid-build
         print(f"error: {err}", file=sys.stderr)

@@ -16,6 +16,7 @@ import contextlib
 import ctypes
 import hashlib
 import json
+import logging
 import os
 import shutil
 from collections.abc import Callable
@@ -286,20 +287,51 @@ def entry_files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.name != MANIFEST}
 
 
+class SiteBuildFailed(Exception):
+    """MkDocs stopped; the message is what it reported first."""
+
+
+class Problems(logging.Handler):
+    """Keeps the warnings and errors MkDocs logs: as a library it prints none of them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().strip())
+
+    def first(self, count: int = 2) -> str:
+        """The first few, on one line: MkDocs logs "Error reading page X:", then the reason."""
+        return " ".join(self.messages[:count])
+
+
 def mkdocs_build(config_file: Path, site: Path) -> None:
-    """Run `mkdocs build --strict` into a temporary folder, then swap it in."""
+    """Run `mkdocs build --strict` into a temporary folder, then swap it in.
+
+    MkDocs ends a failed build with an exception that is also a SystemExit and logs the
+    reason only to its own logger, so without the handler a build would exit 1 in silence.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
 
     remove_leftovers(site.parent)  # half-built sites of builds that were killed
     staging = staging_folder(site.parent, site.name)
+    problems, logger = Problems(), logging.getLogger("mkdocs")
+    logger.addHandler(problems)
     try:
         build(load_config(str(config_file), site_dir=str(staging), strict=True))
         staging.chmod(0o755)  # mkdtemp makes it private; the site is meant to be served
         replace_folder(staging, site)
+    except Abort as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SiteBuildFailed(f"MkDocs: {problems.first() or err.format_message()}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        logger.removeHandler(problems)
 
 
 TRAINING_SECTIONS = ("data", "model", "train", "record")

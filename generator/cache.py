@@ -14,6 +14,7 @@ leaves no entry, and a damaged one is detected and recomputed.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import shutil
@@ -77,11 +78,18 @@ def source_file(module: str) -> Path | None:
 
 def imported_names(path: Path) -> set[str]:
     """Every module (and `from m import x` candidate m.x) a source file imports, anywhere in it."""
+    return set(_imports_in(path, path.read_bytes()))
+
+
+@functools.cache
+def _imports_in(path: Path, source: bytes) -> frozenset[str]:
+    # Keyed by the source itself: `make serve` keys the stages on every rebuild, and
+    # parsing the same code again each time was a noticeable part of a rebuild.
     package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     if path.name != "__init__.py":
         package = package.rpartition(".")[0]
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+    for node in ast.walk(ast.parse(source, filename=str(path))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -89,7 +97,7 @@ def imported_names(path: Path) -> set[str]:
             module = ".".join(part for part in (base, node.module or "") if part)
             names.add(module)
             names.update(f"{module}.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
 def stage_key(stage: str, *parts: str, libraries: tuple[str, ...] = ()) -> str:

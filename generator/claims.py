@@ -1,105 +1,135 @@
-"""Claims: every run-specific sentence of the article, as a named predicate over the facts.
+"""Claims: every general sentence of the article, as a measurement with a verdict.
 
-Each predicate returns {"holds", "value", "threshold", "description"}; the
-results are stored in facts["claims"]. The templates choose their wording
-from `holds`, and a claim the article cannot do without is required by the
-template: if it fails, rendering stops with one line naming the claim.
+Each predicate reads the facts and returns an evidence.claim: value, 95% interval,
+the sample (test images here; training seeds in seeds.py), the bar (a threshold or
+a no-effect / by-chance baseline with its interval) and a verdict, `holds`,
+`fails` or `inconclusive`. The results are stored in facts["claims"]. The templates
+have wording for each verdict, and a claim the article cannot do without is required
+by the template: unless it holds, rendering stops with one line naming the claim.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
+from generator.evidence import Claim, claim
+
 Facts = dict[str, Any]
-Claim = dict[str, Any]
+
+ACCURACY_BAR = 0.9
 
 
 class ClaimFailed(Exception):
     """A claim the article relies on does not hold for this run."""
 
 
-def claim(holds: bool, value: float, threshold: float, description: str) -> Claim:
-    return {
-        "holds": bool(holds),
-        "value": float(value),
-        "threshold": float(threshold),
-        "description": description,
-    }
-
-
-# A kernel keeps its pattern when more than half of the final kernel (cos^2 > 1/2)
-# lies along its initial weights, i.e. they are less than 45 degrees apart.
-KEPT_PATTERN_COSINE = math.sqrt(0.5)
-# An FC1 unit stands out when the next largest unit is at least a fifth below it.
-STANDOUT_LEAD = 0.2
-ACCURACY_BAR = 0.9
-
-
-def conv1_keeps_patterns(facts: Facts) -> Claim:
-    value = facts["conv1_change"]["cosine_median"]
-    return claim(
-        value > KEPT_PATTERN_COSINE,
-        value,
-        KEPT_PATTERN_COSINE,
-        "median cosine between each Conv1 kernel's initial and final weights "
-        "exceeds 1/sqrt(2): most kernels keep their initial pattern",
-    )
-
-
-def fc1_unit_stands_out(facts: Facts) -> Claim:
-    top = facts["fc1_standout"]
-    best, second = top["final_value"], top["runner_up_value"]
-    lead = (best - second) / best if best > 0 else 0.0  # all units silent: nothing stands out
-    return claim(
-        lead >= STANDOUT_LEAD,
-        lead,
-        STANDOUT_LEAD,
-        "for the probe, the largest FC1 unit at the end leads the next largest "
-        "by at least this share of its own value",
-    )
-
-
-def true_logit_leads(facts: Facts) -> Claim:
-    lead = facts["logit_lead"]
-    return claim(
-        lead["from_step"] is not None,
-        lead["final_margin"],
-        0.0,
-        "the probe's true-class logit is the largest at the last snapshot "
-        "(value: its margin over the next largest logit)",
-    )
-
-
 def accuracy_passes_90(facts: Facts) -> Claim:
-    best = facts["accuracy"]["best_test"]
+    acc = facts["accuracy"]
     return claim(
-        best >= ACCURACY_BAR,
-        best,
-        ACCURACY_BAR,
-        "test accuracy reaches 90% at some snapshot",
+        acc["final_test"],
+        acc["final_test_interval"],
+        "test accuracy of the trained network on every test image is above 90% "
+        "(by chance: one over the number of cells)",
+        n_images=acc["test_size_final"],
+        threshold=ACCURACY_BAR,
+        baseline=acc["chance"],
+        baseline_interval=acc["chance_interval"],
     )
 
 
-def pooling_contrast_claim(facts: Facts, when: str, suffix: str) -> Claim:
-    cnr = facts["pooling"]["cnr"]
-    worst = min(cnr[pool][f"after{suffix}"] / cnr[pool][f"before{suffix}"] for pool in cnr)
+def fc1_probe_unit_is_generic(facts: Facts) -> Claim:
+    """A detector for the probe's cell would top that cell's share of the test images:
+    topping wholly more than that, the unit is large for other cells' images too. The
+    even spread over the units that fire is reported as the by-chance reading."""
+    unit = facts["fc1_population"]["probe_unit"]
     return claim(
-        worst > 1.0,
-        worst,
-        1.0,
-        "both max-pools raise the probe's target-to-background contrast-to-noise "
-        f"ratio {when} (value: the smaller after/before ratio)",
+        unit["value"],
+        unit["interval"],
+        "share of test images whose largest FC1 unit is the probe's largest unit, against "
+        "one cell's share of the images (what a detector for the probe's cell would top)",
+        n_images=unit["n_images"],
+        threshold=unit["cell_share"],
+        baseline=unit["chance"],
+        baseline_interval=unit["chance_interval"],
     )
 
 
-def pooling_raises_contrast(facts: Facts) -> Claim:
-    return pooling_contrast_claim(facts, "at the end of training", "")
+def fc1_units_silenced(facts: Facts) -> Claim:
+    fc1 = facts["fc1_population"]
+    return silenced_against_start(
+        facts,
+        fc1["silent"],
+        fc1["silent_initial"],
+        "share of FC1 units above zero on fewer than 1% of the test images after training, "
+        "against the same share with the initial weights",
+    )
 
 
-def pooling_raises_contrast_at_init(facts: Facts) -> Claim:
-    return pooling_contrast_claim(facts, "with the initial random weights", "_initial")
+def silenced_against_start(
+    facts: Facts, end: dict[str, Any], start: dict[str, Any], description: str
+) -> Claim:
+    """A share of units all but silent on the test images, trained against initial weights."""
+    return claim(
+        end["value"],
+        end["interval"],
+        description,
+        n_images=facts["accuracy"]["test_size_final"],
+        baseline=start["value"],
+        baseline_interval=start["interval"],
+    )
+
+
+def fc1_units_span_cells(facts: Facts) -> Claim:
+    """A code with one unit per cell would have each live unit answer for one cell."""
+    spread = facts["fc1_population"]["cells_per_unit"]
+    return claim(
+        spread["value"],
+        spread["interval"],
+        "cells per live FC1 unit whose mean output over that cell's test images reaches half "
+        "the unit's largest cell mean, averaged over the live units (a one-cell detector: 1)",
+        n_images=spread["n_images"],
+        threshold=spread["detector"],
+    )
+
+
+def conv_channels_silenced(facts: Facts) -> Claim:
+    channels = facts["channel_population"]
+    return silenced_against_start(
+        facts,
+        channels["dead"],
+        channels["dead_initial"],
+        "share of the Conv1 and Conv2 channels above 0 somewhere (after ReLU) on fewer than 1% "
+        "of the test images after training, against the same share with the initial weights",
+    )
+
+
+def pooling_claim(facts: Facts, pool: str, suffix: str, when: str) -> Claim:
+    effect = facts["pooling_population"][f"{pool}{suffix}"]
+    return claim(
+        effect["value"],
+        effect["interval"],
+        f"mean change of the per-channel contrast-to-noise ratio through {pool} {when}, over "
+        "the channels that light up on the square, borders excluded (no effect: 0)",
+        n_images=effect["n_images"],
+        baseline=0.0,
+    )
+
+
+def pool1_raises_contrast(facts: Facts) -> Claim:
+    return pooling_claim(facts, "pool1", "", "after training")
+
+
+def pool2_raises_contrast(facts: Facts) -> Claim:
+    return pooling_claim(facts, "pool2", "", "after training")
+
+
+def pool1_raises_contrast_at_init(facts: Facts) -> Claim:
+    return pooling_claim(facts, "pool1", "_initial", "with the initial weights")
+
+
+def pool2_raises_contrast_at_init(facts: Facts) -> Claim:
+    return pooling_claim(facts, "pool2", "_initial", "with the initial weights")
 
 
 Predicate = Callable[[Facts], Claim]
@@ -111,12 +141,15 @@ def by_name(*predicates: Predicate) -> dict[str, Predicate]:
 
 
 PREDICATES = by_name(
-    conv1_keeps_patterns,
-    fc1_unit_stands_out,
-    true_logit_leads,
     accuracy_passes_90,
-    pooling_raises_contrast,
-    pooling_raises_contrast_at_init,
+    fc1_probe_unit_is_generic,
+    fc1_units_silenced,
+    fc1_units_span_cells,
+    conv_channels_silenced,
+    pool1_raises_contrast,
+    pool2_raises_contrast,
+    pool1_raises_contrast_at_init,
+    pool2_raises_contrast_at_init,
 )
 
 
@@ -125,11 +158,14 @@ def evaluate(facts: Facts, predicates: dict[str, Predicate] = PREDICATES) -> dic
 
 
 def require(claims: dict[str, Claim], name: str) -> str:
-    """Stop the build if a claim the article relies on does not hold; returns ''."""
+    """Stop the build unless a claim the article relies on holds; returns ''."""
     result = claims[name]
-    if not result["holds"]:
+    if result["verdict"] != "holds":
+        lo, hi = result["interval"]
+        bar = result.get("threshold", result.get("baseline", {}).get("value"))
         raise ClaimFailed(
-            f"claim '{name}' does not hold for this run: value {result['value']:.4g}, "
-            f"threshold {result['threshold']:.4g} ({result['description']})"
+            f"claim '{name}' does not hold for this run ({result['verdict']}): "
+            f"value {result['value']:.4g} "
+            f"(95% interval {lo:.4g} to {hi:.4g}), bar {bar:.4g} ({result['description']})"
         )
     return ""

@@ -82,7 +82,7 @@ class TrainConfig:
 class RecordConfig:
     # Animation frames, placed where the probe's outputs move (see trace.py).
     snapshots: int = knob(40, 2, 10_000)
-    # Test loss and accuracy for the curves, dense early: each costs EVAL_SIZE forward passes.
+    # Test loss and accuracy for the curves, dense early: each costs a pass over the test set.
     evaluations: int = knob(60, 2, 10_000)
     probe_index: int = knob(3, 0, math.inf)  # index into the test split
 
@@ -113,6 +113,15 @@ class Config:
     def total_steps(self) -> int:
         return self.train.epochs * self.steps_per_epoch
 
+    @property
+    def study_seeds(self) -> list[int]:
+        """The study's training seeds: the article's train.seed first, then the next ones.
+
+        Here rather than in study/seeds.py: the study's trainings need the list, and a
+        stage's cache key covers every module its code imports, so importing seeds.py (and
+        with it the claims' evidence) would retrain them on every edit of a claim."""
+        return [self.train.seed + k for k in range(self.study.seeds)]
+
     def to_dict(self) -> dict[str, dict[str, Any]]:
         return dataclasses.asdict(self)
 
@@ -136,7 +145,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "default": {},
     "tiny": {
         "data.train_size": 540,
-        "data.test_size": 90,
+        "data.test_size": 100,  # a claim over test images rests on at least 100 (evidence.py)
         "train.epochs": 2,
         "train.batch_size": 32,
         "record.snapshots": 12,
@@ -146,6 +155,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "data.noise": 0.2,
         "train.lr": 0.004,
         "study.seeds": 3,
+        # A few dozen steps on batches of 32: a second thread costs more in synchronisation
+        # than it saves, and one thread per build lets two test workers share two cores.
+        "train.threads": 1,
     },
 }
 

@@ -26,6 +26,9 @@ RESAMPLES = 2000
 BOOTSTRAP_SEED = 20240611  # fixed: the interval is part of the published bytes
 MIN_IMAGES = 100  # a claim over test images rests on at least this many
 MIN_SEEDS = 5  # a claim over training runs rests on at least this many seeds
+# Where a mean over seeds can lie (seed_interval cuts its interval there).
+ACCURACY = (0.0, 1.0)
+ACCURACY_DIFFERENCE = (-1.0, 1.0)  # one accuracy minus another
 # Two-sided 97.5% quantiles of Student's t, by degrees of freedom (scipy is not a dependency).
 T_975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
          9: 2.262, 10: 2.228, 12: 2.179, 15: 2.131, 20: 2.086, 30: 2.042}  # fmt: skip
@@ -56,15 +59,23 @@ def bootstrap(
     return percentile_interval(np.asarray(estimates, dtype=np.float64))
 
 
-def seed_interval(values: list[float]) -> Interval:
-    """95% t-interval of the mean over training seeds (each seed one independent run)."""
+def seed_interval(values: list[float], bounds: Interval | None = None) -> Interval:
+    """95% t-interval of the mean over training seeds (each seed one independent run).
+
+    bounds: the range the mean cannot leave (an accuracy lies in [0, 1]). The t-interval
+    is symmetric, so near a bound it reaches past it; it is cut there rather than
+    publish an accuracy interval that ends above 100%.
+    """
     array = np.asarray(values, dtype=np.float64)
     if array.size < 2:
         return float(array.mean()), float(array.mean())
     df = array.size - 1
     t = T_975[max(k for k in T_975 if k <= df)]  # the next smaller df: a wider, safe interval
     half = t * array.std(ddof=1) / math.sqrt(array.size)
-    return float(array.mean() - half), float(array.mean() + half)
+    lo, hi = array.mean() - half, array.mean() + half
+    if bounds is not None:
+        lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
+    return float(lo), float(hi)
 
 
 def binomial_interval(p: float, n: int) -> Interval:

@@ -21,6 +21,7 @@ from generator.model import TinyCNN
 
 STAGES = ("relu1", "pool1", "relu2", "pool2", "relu3", "logits")
 CHUNK = 250  # test images per forward pass
+RARELY = 0.01  # a unit above 0 on fewer than this share of images is all but silent
 
 
 def initial_model(cfg: Config) -> TinyCNN:
@@ -65,29 +66,36 @@ def top_units(fc1: np.ndarray) -> np.ndarray:
     return np.where(fc1.max(axis=1) > 0, top, -1)
 
 
-def silent_share(fires: np.ndarray) -> float:
-    """Share of units that are zero on every image: fires (N, units) bool."""
-    return float((~fires.any(axis=0)).mean())
+def silent_units(outputs: np.ndarray) -> dict[str, Any]:
+    """Share of units all but silent: above 0 on fewer than RARELY of the test images;
+    with its interval, and the share that is 0 on every one of them.
+
+    outputs (N, units): FC1 after ReLU, or each channel's peak (channel_peaks).
+    The claims are not made on "0 on every test image": that share can only grow when
+    images are left out, so its bootstrap leans one way and its interval shrinks onto
+    the value. A unit's firing rate is a mean over images, which a bootstrap measures.
+    """
+    fires = outputs > 0
+    # each resample's firing rates, from how often each image is drawn (float64: exact)
+    resampled = resample_counts(len(fires)) @ fires / len(fires)
+    rates = fires.mean(axis=0)
+    return {
+        "value": float((rates < RARELY).mean()),
+        "interval": evidence.percentile_interval((resampled < RARELY).mean(axis=1)),
+        "never": float((rates == 0).mean()),
+        "rarely": RARELY,
+        "units": int(outputs.shape[1]),
+    }
 
 
-def silent_units(fc1: np.ndarray) -> dict[str, Any]:
-    """Share of FC1 units silent (zero after ReLU) on every test image, with its interval."""
-    fires = fc1 > 0
-
-    def statistic(resampled: np.ndarray) -> np.ndarray:  # (R, N, units)
-        return (~resampled.any(axis=1)).mean(axis=1)
-
-    interval = bootstrap_chunked(fires, statistic)
-    return {"value": silent_share(fires), "interval": interval, "units": int(fc1.shape[1])}
-
-
-def bootstrap_chunked(rows: np.ndarray, statistic: Any, chunk: int = 100) -> evidence.Interval:
-    """As evidence.bootstrap for wide rows, a few resamples at a time (bounded memory)."""
-    indices = evidence.resample_indices(len(rows))
-    estimates = np.concatenate(
-        [statistic(rows[indices[k : k + chunk]]) for k in range(0, len(indices), chunk)]
-    )
-    return evidence.percentile_interval(estimates)
+def resample_counts(n: int) -> np.ndarray:
+    """(R, n) how often each of n images is drawn in each bootstrap resample
+    (evidence.resample_indices): a statistic linear in the images is then one matrix
+    product rather than R copies of the data."""
+    indices = evidence.resample_indices(n)
+    rows = len(indices)
+    flat = (np.arange(rows)[:, None] * n + indices).ravel()
+    return np.bincount(flat, minlength=rows * n).reshape(rows, n).astype(np.float64)
 
 
 def probe_unit_share(fc1: np.ndarray, labels: np.ndarray, probe_index: int) -> dict[str, Any]:
@@ -110,6 +118,7 @@ def probe_unit_share(fc1: np.ndarray, labels: np.ndarray, probe_index: int) -> d
         "live_units": live,
         "chance": 1 / live,
         "chance_interval": evidence.binomial_interval(1 / live, same.size),
+        "cell_share": float((labels == labels[probe_index]).mean()),  # a cell detector's share
         "share_by_class": per_class,
         "classes_mostly": int(sum(share >= 0.5 for share in per_class)),
     }
@@ -180,4 +189,116 @@ def pooling_effect(
         "channels": int(responsive.sum()),
         "before_median": float(np.nanmedian(cnr_before[:, responsive])),
         "after_median": float(np.nanmedian(cnr_after[:, responsive])),
+    }
+
+
+# --- FC1 as a population: per cell, and where its weights look --------------------------
+REACHED = 0.5  # a unit answers for a cell whose mean output reaches this share of its largest
+
+
+def class_means(fc1: np.ndarray, labels: np.ndarray, classes: int) -> np.ndarray:
+    """(classes, units) mean FC1 output over the test images of each true cell."""
+    one_hot = (labels[:, None] == np.arange(classes)[None]).astype(fc1.dtype)  # (N, classes)
+    return (one_hot.T @ fc1) / one_hot.sum(axis=0)[:, None]
+
+
+def cells_reached(means: np.ndarray) -> np.ndarray:
+    """(..., units) how many cells bring each unit to at least REACHED of its largest cell mean.
+
+    means (..., classes, units). A detector for one cell reaches it on that cell alone: 1.
+    NaN for a unit with no cell mean above 0 (no peak to compare with).
+    """
+    peak = means.max(axis=-2, keepdims=True)
+    counts = (means >= REACHED * peak).sum(axis=-2).astype(np.float64)
+    return np.where(peak[..., 0, :] > 0, counts, np.nan)
+
+
+def resampled_class_means(fc1: np.ndarray, labels: np.ndarray, classes: int) -> np.ndarray:
+    """(R, classes, units) class means of every bootstrap resample of the images.
+
+    A resample is a count per image, so its class sums are one matrix product,
+    not R copies of the outputs. NaN where a resample holds no image of a cell.
+    """
+    counts = resample_counts(len(labels)).astype(fc1.dtype)  # (R, N)
+    rows, n = counts.shape
+    one_hot = (labels[:, None] == np.arange(classes)[None]).astype(fc1.dtype)  # (N, classes)
+    per_cell = (one_hot[:, :, None] * fc1[:, None, :]).reshape(n, -1)  # (N, classes * units)
+    sums = (counts @ per_cell).reshape(rows, classes, -1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / (counts @ one_hot)[..., None]
+
+
+def cells_per_unit(fc1: np.ndarray, labels: np.ndarray, classes: int) -> dict[str, Any]:
+    """How many of the cells each live FC1 unit answers for, on average over the live units.
+
+    A unit per cell (a detector code) gives 1. The live units are those of the whole test
+    set; the interval resamples its images.
+    """
+    live = (fc1 > 0).any(axis=0)
+    per_unit = cells_reached(class_means(fc1, labels, classes)[:, live])
+    resampled = cells_reached(resampled_class_means(fc1[:, live], labels, classes))
+    with warnings.catch_warnings():  # a unit with no peak in a resample is left out of it
+        warnings.simplefilter("ignore", RuntimeWarning)
+        estimates = np.nanmean(resampled, axis=1)
+    return {
+        "value": float(np.nanmean(per_unit)) if live.any() else float("nan"),
+        "interval": evidence.percentile_interval(estimates),
+        "n_images": len(labels),
+        "detector": 1.0,
+        "reached_at": REACHED,
+        "live_units": int(live.sum()),
+        "classes": classes,
+    }
+
+
+def unit_views(
+    fc1: np.ndarray,
+    labels: np.ndarray,
+    classes: int,
+    fc1_weight: np.ndarray,
+    grid: tuple[int, ...],
+    shown: int,
+) -> dict[str, Any]:
+    """What the population figures draw: FC1's class means, its dead units, and the weight
+    rows of the `shown` most active live units as maps over the last spatial grid.
+
+    fc1_weight (units, C * H * W) in Flatten's order over grid (C, H, W), the shape of
+    MaxPool2's output: summed over the channels, a row says how much a response at each
+    position pushes the unit.
+    """
+    units = fc1_weight.shape[0]
+    activity = fc1.mean(axis=0)
+    live = np.flatnonzero((fc1 > 0).any(axis=0))
+    ranked = live[np.argsort(-activity[live], kind="stable")][:shown]
+    maps = fc1_weight.reshape(units, *grid).sum(axis=1)
+    return {
+        "class_means": class_means(fc1, labels, classes).round(5).tolist(),
+        "mean_activity": activity.round(5).tolist(),
+        "dead_units": np.setdiff1d(np.arange(units), live).tolist(),
+        "template_units": ranked.tolist(),
+        "templates": maps[ranked].round(5).tolist(),
+    }
+
+
+# --- channels that fall silent ------------------------------------------------------------
+def channel_peaks(maps: np.ndarray) -> np.ndarray:
+    """(N, C) each channel's largest value on each image: 0 after ReLU means silent there."""
+    return maps.max(axis=(2, 3))
+
+
+def silent_channels(trained: dict[str, np.ndarray], initial: dict[str, np.ndarray]) -> dict:
+    """Channels that fall silent (0 everywhere after ReLU), over the test set.
+
+    trained, initial: a ReLU's outputs (N, C, H, W) by layer name. Per layer, each
+    channel's share of images it is silent on; over all the layers' channels together,
+    the share silent on every image, trained and with the initial weights.
+    """
+    peaks = {layer: channel_peaks(maps) for layer, maps in trained.items()}
+    start = np.concatenate([channel_peaks(maps) for maps in initial.values()], axis=1)
+    return {
+        "silent_share": {
+            layer: (peak <= 0).mean(axis=0).round(6).tolist() for layer, peak in peaks.items()
+        },
+        "dead": silent_units(np.concatenate(list(peaks.values()), axis=1)),
+        "dead_initial": silent_units(start),
     }

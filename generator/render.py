@@ -11,6 +11,7 @@ every page rendered.
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
 from pathlib import Path
@@ -21,6 +22,7 @@ import jinja2
 from generator import article, claims
 from generator.article import percent
 from generator.files import write_text
+from generator.warm import PAGES
 
 TEMPLATES = Path(__file__).parent / "templates"
 GENERATED = Path("assets") / "generated"
@@ -47,12 +49,16 @@ def number(value: float, digits: int = 2) -> str:
     return f"{value:,.{digits}f}"
 
 
-def environment() -> jinja2.Environment:
+@functools.cache
+def environment(templates: Path) -> jinja2.Environment:
+    """One per process: it keeps the compiled templates (compiling costs more than
+    rendering), and recompiles a template whose file changed (make serve)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # the output is Markdown; values come from our own facts
+        bytecode_cache=PAGES,  # `make serve` renders again in this process
     )
     env.filters["percent"] = percent
     env.filters["number"] = number
@@ -73,8 +79,7 @@ def page_root(page: str) -> str:
 
 def render_pages(context: dict[str, Any], out: Path) -> list[str]:
     """Write every template's page into `out`; return the page names."""
-    env = environment()
-    env.globals["require"] = lambda name: claims.require(context["facts"]["claims"], name)
+    env = environment(TEMPLATES)
     generated = out / GENERATED
     assets = sorted(p.name for p in generated.iterdir()) if generated.is_dir() else []
     rendered = {}
@@ -85,6 +90,7 @@ def render_pages(context: dict[str, Any], out: Path) -> list[str]:
             **article.page_values(context, article.page_language(page)),
             "root": page_root(page),
             "assets": assets,
+            "require": lambda name: claims.require(context["facts"]["claims"], name),
         }
         try:
             rendered[page] = env.get_template(template.name).render(**page_context)

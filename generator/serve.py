@@ -5,10 +5,11 @@ the options of `python -m generator build`. It watches what an author edits: the
 templates, the generator's code, the MkDocs hooks, mkdocs.yml, the theme overrides,
 stylesheets and scripts, and the --config file. On a change it runs the build again in
 this process, where the cache decides what is computed again (a template edit only
-re-renders the pages and the site), and the page in the browser reloads itself
-(MkDocs' live-reload server). A change to the generator's Python code restarts this
-process instead, so that the build runs the new code. A build that fails prints its
-one-line error and the last good site stays up.
+re-renders the pages and the site), what the process kept from the builds before
+(generator/warm.py: compiled templates, typeset math) makes that fast, and the page in
+the browser reloads itself (MkDocs' live-reload server). A change to the generator's
+Python code restarts this process instead, so that the build runs the new code. A build
+that fails prints its one-line error and the last good site stays up.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mkdocs.livereload import LiveReloadServer
 
 import generator
 from generator.__main__ import argument_parser, main
+from generator.stages import SITE_STAMP
 
 PACKAGE = Path(generator.__file__).resolve().parent
 # Under the project root: what an author edits besides the generator package.
@@ -62,11 +64,14 @@ def build_argv(argv: list[str]) -> list[str]:
 def serve(argv: list[str]) -> int:
     args, _ = parse(argv)
     build = build_argv(argv)
+    root: Path = args.root
+    site: Path = args.site_dir or root / "site"
+    # MkDocs runs in the first build even if the site is up to date, so that the theme's
+    # templates are compiled in this process before the first edit (generator/warm.py).
+    (Path(args.cache_dir or root / ".cache") / SITE_STAMP).unlink(missing_ok=True)
     if main(build) != 0:  # the first build's error was printed; nothing to serve yet
         return 1
     sources = python_sources()
-    root: Path = args.root
-    site: Path = args.site_dir or root / "site"
 
     def rebuild() -> None:
         if python_sources() != sources:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import fonts
 from generator.cache import MANIFEST, stage_key
 from generator.config import SECTIONS
 from generator.files import (
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 
 # Versions of the libraries whose output bytes a stage depends on, beyond torch and numpy.
 FIGURE_LIBRARIES = ("matplotlib", "pillow")
+# In the cache folder: the key of the inputs the site in the site folder was built from.
+SITE_STAMP = "site.key"
 SITE_LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "pillow")  # pillow: the social card
 # What the environment feeds MkDocs: the published address, the repository the header
 # links and the date in the footer.
@@ -61,6 +64,9 @@ class Stage:
     # Facts it reads: its key covers their values rather than the facts stage's key, which
     # also follows code the stage does not read (a claim's wording).
     facts: tuple[str, ...] = ()
+    # Files from outside the project whose bytes shape its output (a system font), each
+    # as a function giving the file's hash.
+    inputs: tuple[Callable[[], str], ...] = ()
     stored: bool = False  # its result is a cache entry
     study: bool = False  # a build runs it only with study.enabled
 
@@ -72,6 +78,7 @@ def key_material(stage: Stage, build: Build) -> list[str]:
     parts = [build.cfg.section_hash(*stage.sections)] if stage.sections else []
     parts += [code_hash(*stage.code)] if stage.code else []
     parts += [build.key(need) for need in stage.needs]
+    parts += [identity() for identity in stage.inputs]
     if stage.facts:
         read = {name: build.result("facts")[name] for name in stage.facts}
         parts.append(hashlib.sha256(json_text(read).encode()).hexdigest())
@@ -128,7 +135,9 @@ def derive_facts(build: Build) -> dict[str, Any]:
     def fill(folder: Path) -> None:
         from generator import facts
 
-        derived = facts.derive_facts(build.cfg, recorded(build))
+        weights = read_npz(build.result("train") / "weights.npz")
+        test = build.result("data").test
+        derived = facts.derive_facts(build.cfg, recorded(build), weights, test)
         derived["machine"] = json.loads((build.result("train") / "machine.json").read_text())
         write_json(folder / "facts.json", derived)
 
@@ -136,8 +145,9 @@ def derive_facts(build: Build) -> dict[str, Any]:
     return json.loads((folder / "facts.json").read_text(encoding="utf-8"))
 
 
-# The facts the figures show (the standout FC1 unit they highlight).
-FIGURE_FACTS = ("fc1_standout",)
+# The facts the figures show: the standout FC1 unit they highlight, and the test set's
+# measures the population charts draw.
+FIGURE_FACTS = ("fc1_standout", "fc1_population", "channel_population")
 
 
 def figure_facts(build: Build) -> dict[str, Any]:
@@ -251,7 +261,7 @@ def build_site(build: Build) -> None:
     """MkDocs, unless nothing it reads changed since the site it built last."""
     build.result("render")
     paths, key = build.paths, site_inputs_hash(build)
-    stamp = paths.cache / "site.key"
+    stamp = paths.cache / SITE_STAMP
     if paths.site.is_dir() and stamp.is_file() and stamp.read_text() == key:
         build.note("unchanged", key)
         return
@@ -350,9 +360,9 @@ ARTICLE_STAGES = (
     # facts.json embeds the whole config, including sections training does not read
     Stage(
         "facts",
-        "derive facts.json from the trace",
+        "derive facts.json from the trace and the test images",
         derive_facts,
-        needs=("train",),
+        needs=("data", "train"),
         sections=ALL_SECTIONS,
         code=("facts",),
         stored=True,
@@ -365,6 +375,7 @@ ARTICLE_STAGES = (
         code=("figures",),
         libraries=FIGURE_LIBRARIES,
         facts=FIGURE_FACTS,
+        inputs=(fonts.identity,),  # the Japanese figures' glyphs come from a system package
         stored=True,
     ),
     Stage(

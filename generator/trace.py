@@ -24,7 +24,7 @@ from generator.data import Dataset, Split
 from generator.model import STAGES, TinyCNN
 from generator.train import as_tensors
 
-EVAL_SIZE = 256  # test images behind the curves; the last evaluation uses every image
+EVAL_SIZE = 256  # test images per forward pass when evaluating
 SPACING_POWER = 2.0  # evaluation k sits at T * (k / (n - 1)) ** power
 # The probe's outputs are kept at no more than this many bytes of candidate steps; past it,
 # candidates are spread evenly over the run (long runs, wide layers).
@@ -79,7 +79,7 @@ class Trace:
     eval_steps: np.ndarray  # (E,) int64, where the curves are measured
     batch_loss: np.ndarray  # (E,) loss of the batch just trained on (NaN at step 0)
     batch_acc: np.ndarray  # (E,) accuracy on that batch (NaN at step 0)
-    test_loss: np.ndarray  # (E,) on the first EVAL_SIZE test images, all at the end
+    test_loss: np.ndarray  # (E,) on every test image
     test_acc: np.ndarray  # (E,) likewise
     final_train_acc: float  # on every training image, after the last step
     probe_image: np.ndarray  # (S, S) what the model sees
@@ -88,6 +88,11 @@ class Trace:
     probe_corner: np.ndarray  # (2,) top-left (row, col) of the target square
     test_pred: np.ndarray  # (N_test,) final predictions, for the confusion matrix
     test_labels: np.ndarray  # (N_test,)
+    # Every recorded step (every step unless CANDIDATE_BYTES says otherwise), not only the
+    # snapshots: event steps ("takes the lead at step t") are read from these.
+    history_steps: np.ndarray  # (H,) int64
+    history_logits: np.ndarray  # (H, classes) the probe's logits
+    history_relu3: np.ndarray  # (H, hidden) the probe's FC1 values after ReLU
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         arrays = {
@@ -108,9 +113,8 @@ class Trace:
 class Curves:
     """A training callback measuring loss and accuracy at the evaluation steps.
 
-    The first EVAL_SIZE test images at every evaluation, every test image (and
-    every training image) after the last step. Any model: the experiments'
-    MLP is measured the same way.
+    Every test image at every evaluation, and every training image after the last
+    step. Any model: the experiments' MLP is measured the same way.
     """
 
     def __init__(self, cfg: Config, data: Dataset) -> None:
@@ -127,9 +131,9 @@ class Curves:
             return
         model.eval()
         last = step == self.last
-        test_loss, test_acc, test_pred = evaluate(
-            model, self.data.test, None if last else EVAL_SIZE
-        )
+        # every test image at every evaluation: the curve, its 90% step and the final
+        # accuracy are one measurement, not a subset's maximum beside the full set's end
+        test_loss, test_acc, test_pred = evaluate(model, self.data.test, None)
         if last:
             self.test_pred = test_pred
             _, self.final_train_acc, _ = evaluate(model, self.data.train, None)
@@ -245,6 +249,9 @@ class Recorder:
             probe_corner=test.corners[index],
             test_pred=self.curves.test_pred,
             test_labels=test.labels,
+            history_steps=self.history.candidates,
+            history_logits=self.history.history["logits"],
+            history_relu3=self.history.history["relu3"],
         )
 
 

@@ -3,14 +3,18 @@ figures by the Material conventions, a strict build that works under any sub-pat
 
 import html
 import json
+import math
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from generator import render
+from generator import article, render
+from generator.files import read_npz
+from generator.trace import Trace
 from tests.conftest import BOTH_PROJECTS
 from tools.project import copy_project, run_generator
 
@@ -42,9 +46,12 @@ def numbers_in(values: object) -> list[float]:
 
 
 def spellings(value: float) -> set[str]:
-    """The ways the templates may print a number: integer, fixed digits, percent."""
+    """The ways the templates may print a number: integer, fixed digits, three significant
+    digits (a small loss), percent, and percentage points (a difference of two shares,
+    "+3.1 points")."""
     out = {f"{value:.{k}f}" for k in range(5)} | {f"{value:,.{k}f}" for k in range(5)}
-    out |= {f"{value * 100:.{k}f}%" for k in range(3)}
+    out.add(f"{value:.3g}")
+    out |= {f"{value * 100:.{k}f}{sign}" for k in range(3) for sign in ("%", "")}
     if value.is_integer():
         out |= {str(int(value)), f"{int(value):,}"}
     if value < 0:  # the page's "-1.07" is read as its digits, "1.07"
@@ -139,8 +146,13 @@ def test_both_languages_show_the_same_figures_by_the_material_conventions(projec
             for figure in figures
             for src in re.findall(r'(?:src|srcset)="([^"]*)"', figure)
         )
-    assert sources["index.md"] == sources["index.en.md"]
-    stems = {Path(src.split("#")[0]).name.split(".")[0] for src in sources["index.md"]}
+    # The same figures, each drawn in the page's language: X-ja.png on the Japanese page.
+    assert sorted(src.replace("-ja.", ".") for src in sources["index.md"]) == sources["index.en.md"]
+    assert not any("-ja." in src for src in sources["index.en.md"])
+    stems = {
+        Path(src.split("#")[0]).name.split(".")[0].removesuffix("-ja")
+        for src in sources["index.md"]
+    }
     assert set(ANIMATIONS) <= stems
 
 
@@ -184,11 +196,14 @@ def test_each_page_has_its_own_meta_description(tiny_project):
     assert re.search(r"[\u3040-\u30ff]", descriptions[0]) and "CNN" in descriptions[1]
 
 
-def test_every_claim_is_listed_with_its_value_in_both_languages(tiny_project):
+def test_every_claim_is_listed_in_how_we_know_in_both_languages(tiny_project):
     for page in PAGES:
         markdown = (tiny_project.root / "docs" / page).read_text(encoding="utf-8")
-        for name, claim in tiny_project.facts["claims"].items():
-            assert f"| `{name}` | {claim['value']:,.3f} |" in markdown, (page, name)
+        section = markdown[markdown.index("{ #how-we-know }") :]
+        words = article.claim_words(tiny_project.render_context, article.page_language(page))
+        assert len(words["article"]["rows"]) >= len(tiny_project.facts["claims"])
+        for row in words["article"]["rows"]:
+            assert f"| {' | '.join(row)} |" in section, (page, row[0])
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="the search check runs the theme in Node")
@@ -211,6 +226,7 @@ def test_search_finds_japanese_and_english_words(tiny_project, word, language):
     assert all(loc.startswith("en/") == (language == "en") for loc in locations)
 
 
+@pytest.mark.slow  # a build (the fast tier's test_claims stops the render in process)
 def test_a_run_that_breaks_a_required_claim_stops_the_build(tmp_path):
     # So small a learning rate that the network cannot reach the accuracy the article needs.
     root = copy_project(tmp_path / "project")
@@ -221,6 +237,7 @@ def test_a_run_that_breaks_a_required_claim_stops_the_build(tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("error: claim 'accuracy_passes_90' does not hold"), last
+    assert "95% interval" in last and "(fails)" in last
     assert not list((root / "docs").glob("*.md"))
     assert not (root / "site").exists()
 
@@ -246,3 +263,38 @@ def test_figures_use_every_variant_the_figure_contract_publishes(tiny_project, t
             poster = rf'<source srcset="[./]*assets/generated/{stem}\.poster\.png" media="\(prefers'
             assert re.search(poster, markdown), (page, stem)
         assert markdown.count('.npz" download>') == len(variants)
+
+
+def test_the_probe_saturates_where_its_recorded_logits_say(tiny_project):
+    trace = Trace.from_arrays(read_npz(tiny_project.generated / "trace.npz"))
+    saturation = tiny_project.facts["probe"]["saturation"]
+    label = trace.probe_label
+    true_prob = [
+        math.exp(row[label]) / sum(math.exp(z) for z in row)
+        for row in trace.history_logits.astype(np.float64)
+    ]
+    above = [p >= saturation["level"] for p in true_prob]
+    if not above[-1]:
+        assert saturation["from_step"] is None
+    else:
+        first = max((k + 1 for k, ok in enumerate(above) if not ok), default=0)
+        assert saturation["from_step"] == trace.history_steps[first]
+        assert saturation["loss_then"] == pytest.approx(-math.log(true_prob[first]), rel=1e-4)
+    # the same loss the recorder measured with torch at the last step
+    assert saturation["loss_end"] == pytest.approx(float(trace.probe_loss[-1]), rel=1e-4)
+
+
+def test_fc1_settles_where_its_recorded_values_say(tiny_project):
+    trace = Trace.from_arrays(read_npz(tiny_project.generated / "trace.npz"))
+    settles = tiny_project.facts["fc1_settles"]
+    final = trace.history_relu3[-1].astype(np.float64)
+    size = math.sqrt(sum(v * v for v in final))
+    distances = [
+        math.sqrt(sum((a - b) ** 2 for a, b in zip(row, final, strict=True)))
+        for row in trace.history_relu3.astype(np.float64)
+    ]
+    close = [d <= settles["level"] * size for d in distances]
+    first = max((k + 1 for k, ok in enumerate(close) if not ok), default=0)
+    steps = trace.history_steps
+    assert settles["from_step"] == steps[first]
+    assert settles["share_of_training"] == pytest.approx(1 - steps[first] / steps[-1])

@@ -1,8 +1,10 @@
 """Which stages a rebuild recomputes, for each kind of change.
 
-Each scenario starts from one cold tiny build in a scratch copy of the project
-(generator code included, so the code can be edited there without touching
-the checkout) and asserts what every stage reported, never how long it took.
+Each scenario starts from a copy of the shared cold tiny build without the study
+(conftest's tiny_main) in a scratch copy of the project (generator code included, so the
+code can be edited there without touching the checkout) and asserts what every stage
+reported, never how long it took. The scenarios rebuild, so they are in the slow tier;
+what a cold build reports is read from the shared tiny build.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 from generator.cache import code_hash, source_closure, stage_key
 from generator.pipeline import REPORT
 from generator.stages import table
+from tests.conftest import BuiltProject
 from tools.project import (
     BuildRun,
     append_line,
@@ -25,49 +28,59 @@ from tools.project import (
     run_generator,
 )
 
-# The main run's stages only: the study trains sibling builds through these same stages.
+# The scenarios build the main run only: the study trains its runs through the same stages.
 TINY = ("--preset", "tiny", "--study.enabled=false")
-STAGE_NAMES = [stage.name for stage in table().values() if not stage.study]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildRun]:
-    project = copy_project(tmp_path_factory.mktemp("caching") / "project", code=True)
-    return project, run_build(project, *TINY)
+# Each scenario rebuilds.
+scenario = pytest.mark.slow
 
 
 @pytest.fixture
-def project(built: tuple[Path, BuildRun], tmp_path: Path) -> Path:
-    """A private copy of the cold-built project, cache and site included."""
-    return Path(shutil.copytree(built[0], tmp_path / "project", symlinks=True))
+def project(tiny_main: BuiltProject, tmp_path: Path) -> Path:
+    """A private copy of the project with its code, and tiny_main's cache, pages and site."""
+    project = copy_project(tmp_path / "project", code=True)
+    for outputs in (".cache", "docs", "site"):
+        shutil.copytree(tiny_main.root / outputs, project / outputs, dirs_exist_ok=True)
+    return project
 
 
 def outcomes(run: BuildRun) -> dict[str, str]:
     return {name: how for name, (how, _) in run.stages.items()}
 
 
-def test_a_cold_build_computes_every_stage(built: tuple[Path, BuildRun]) -> None:
-    assert outcomes(built[1]) == dict.fromkeys(STAGE_NAMES, "computed")
-
-
-def test_the_stage_report_names_each_stored_result_by_its_cache_entry(
-    built: tuple[Path, BuildRun],
-) -> None:
-    project = built[0]
+def main_run_report(project: Path) -> list[dict]:
+    """The stage report's entries of the article's run (a sibling's have its label as run)."""
     report = json.loads((project / ".cache" / REPORT).read_text(encoding="utf-8"))
-    stored = [entry for entry in report["stages"] if table()[entry["stage"]].stored]
+    return [entry for entry in report["stages"] if not entry["run"]]
+
+
+def test_a_cold_build_computes_every_stage(tiny_project) -> None:
+    report = main_run_report(tiny_project.root)
+    assert {entry["stage"]: entry["how"] for entry in report} == dict.fromkeys(table(), "computed")
+
+
+def test_the_stage_report_names_each_stored_result_by_its_cache_entry(tiny_project) -> None:
+    stored = [
+        entry for entry in main_run_report(tiny_project.root) if table()[entry["stage"]].stored
+    ]
     assert [entry["stage"] for entry in stored] == [
         "train",
         "facts",
         "figures",
+        "cnn-seeds",  # the article's noise level; the other levels are siblings' entries
+        "observer",  # the box template, likewise
+        "mlp-seeds",
+        "experiment-charts",
         "live",
         "live-colours",
     ]
     for entry in stored:
-        assert (project / ".cache" / f"{entry['stage']}-{entry['key']}").is_dir(), entry
+        cache_entry = tiny_project.root / ".cache" / f"{entry['stage']}-{entry['key']}"
+        assert cache_entry.is_dir(), entry
 
 
-@pytest.mark.parametrize("stage", ["mlp", "experiment-charts"])
+@pytest.mark.parametrize("stage", ["mlp-seeds", "experiment-charts"])
 def test_a_study_stage_runs_alone(tiny_project, tmp_path: Path, stage: str) -> None:
     root = Path(shutil.copytree(tiny_project.root, tmp_path / "project", symlinks=True))
     result = run_generator(root, stage, "--preset", "tiny")
@@ -76,15 +89,16 @@ def test_a_study_stage_runs_alone(tiny_project, tmp_path: Path, stage: str) -> N
     assert "=== render:" not in result.stdout
 
 
-def test_without_the_study_nothing_of_it_is_trained_or_published(
-    built: tuple[Path, BuildRun],
-) -> None:
-    assert not {"seeds", "mlp", "experiments"} & set(built[1].stages)
-    generated = built[0] / "docs/assets/generated"
+@pytest.mark.slow  # the shared build without the study is made for the slow tier
+def test_without_the_study_nothing_of_it_is_trained_or_published(tiny_main: BuiltProject) -> None:
+    stages = {entry["stage"] for entry in main_run_report(tiny_main.root)}
+    assert not {"seeds", "cnn-seeds", "observer", "mlp-seeds", "experiments"} & stages
+    generated = tiny_main.generated
     for name in ("seeds.json", "experiments.json", "noise_levels.png", "mlp_vs_cnn.png"):
         assert not (generated / name).exists(), name
 
 
+@scenario
 def test_no_change_reads_everything_from_the_cache(project: Path) -> None:
     assert outcomes(run_build(project, *TINY)) == {
         "data": "not needed",
@@ -98,6 +112,7 @@ def test_no_change_reads_everything_from_the_cache(project: Path) -> None:
     }
 
 
+@scenario
 def test_a_prose_edit_renders_the_pages_and_reruns_mkdocs_only(project: Path) -> None:
     template = sorted((project / "generator/templates").glob("*.md.j2"))[0]
     append_line(template, "\nA sentence added by test_caching.\n")
@@ -108,6 +123,7 @@ def test_a_prose_edit_renders_the_pages_and_reruns_mkdocs_only(project: Path) ->
     assert any("A sentence added by test_caching." in page for page in pages)
 
 
+@scenario
 def test_a_figure_code_edit_redraws_figures_from_the_cached_trace(project: Path) -> None:
     edit_module(project, "figures", "an edit made by test_caching")
     run = run_build(project, *TINY)
@@ -117,20 +133,24 @@ def test_a_figure_code_edit_redraws_figures_from_the_cached_trace(project: Path)
     assert outcomes(run)["live"] == "from cache"  # the figures' colours, not a training replay
 
 
+@scenario
 def test_a_claim_wording_edit_rederives_the_facts_and_renders_the_pages_only(
     project: Path,
 ) -> None:
     claims_code = project / "generator/claims.py"
-    wording = '"test accuracy reaches 90% at some snapshot"'
-    edited = '"test accuracy reaches 90% at one snapshot or more"'
+    wording = '"(by chance: one over the number of cells)"'
+    edited = '"(by chance: one cell in as many as there are)"'
     claims_code.write_text(claims_code.read_text().replace(wording, edited))
     run = run_build(project, *TINY)
-    assert set(run.recomputed()) == {"facts", "render", "site"}
+    # the facts measure the test images again: the dataset is remade (cheap), not retrained
+    assert set(run.recomputed()) == {"data", "facts", "render", "site"}
+    assert outcomes(run)["train"] == "from cache"
     assert outcomes(run)["figures"] == "from cache"  # no figure shows a claim's wording
     published = (project / "docs/assets/generated/facts.json").read_text(encoding="utf-8")
     assert edited.strip('"') in published
 
 
+@scenario
 @pytest.mark.parametrize(
     "change",
     [
@@ -143,6 +163,7 @@ def test_a_config_change_that_needs_training_retrains(project: Path, change: tup
     assert {"train", "facts", "figures"} <= set(run.recomputed())
 
 
+@scenario
 def test_a_model_code_edit_retrains(project: Path) -> None:
     edit_module(project, "model", "an edit made by test_caching")
     assert {"train", "facts", "figures"} <= set(run_build(project, *TINY).recomputed())
@@ -157,6 +178,17 @@ def test_code_hash_follows_the_generator_modules_a_stage_imports() -> None:
     assert code_hash("figures") != code_hash("facts")
     with pytest.raises(ValueError, match="figure"):
         code_hash("figure")  # a misspelt stage module must not hash to "no code"
+
+
+@pytest.mark.parametrize("training", ["train", "study.runs"])
+def test_a_claim_edit_retrains_nothing(training: str) -> None:
+    # The trainings' keys follow their code; the claims, their evidence and wording are
+    # read after training, so editing a claim must not put 26 models through training again.
+    package = Path(source_closure(["generator.config"]).pop()).parent
+    code = {p.relative_to(package).as_posix() for p in source_closure([f"generator.{training}"])}
+    assert "config.py" in code
+    claims = {"evidence.py", "claims.py", "wording.py", "study/seeds.py", "study/claims.py"}
+    assert not claims & code
 
 
 def test_stage_key_changes_with_each_part_and_library_list() -> None:

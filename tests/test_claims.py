@@ -1,27 +1,44 @@
-"""Claims: each predicate holds and fails on hand-built facts, and the article follows it."""
+"""Claims: each predicate has all three verdicts on hand-built facts; the article follows it."""
 
 import copy
 import json
 
 import pytest
 
-from generator import claims, render
+from generator import claims, evidence, render
+
+
+def measured(value, lo, hi) -> dict:
+    return {"value": value, "interval": [lo, hi], "n_images": 1000}
 
 
 def hand_built_facts() -> dict:
     """Only the measurements the predicates read; every claim holds on these."""
+    pool = measured(0.3, 0.2, 0.4)
     return {
-        "conv1_change": {"cosine_median": 0.9},
-        "fc1_standout": {"final_value": 10.0, "runner_up_value": 5.0},
-        "logit_lead": {"from_step": 12, "final_margin": 3.0},
-        "accuracy": {"best_test": 0.95},
-        "pooling": {
-            "cnr": {
-                "pool1": {"before": 2.0, "after": 2.2, "before_initial": 1.0, "after_initial": 1.5},
-                "pool2": {"before": 3.0, "after": 3.3, "before_initial": 0.5, "after_initial": 2.0},
-            }
+        "accuracy": {
+            "final_test": 0.97,
+            "final_test_interval": [0.96, 0.98],
+            "chance": 1 / 9,
+            "chance_interval": [0.09, 0.13],
+            "test_size_final": 1000,
         },
-    }
+        "fc1_population": {
+            "probe_unit": {**measured(0.5, 0.45, 0.55), "chance": 0.05, "cell_share": 0.11,
+                           "chance_interval": [0.04, 0.06]},
+            "silent": measured(0.6, 0.6, 0.65),
+            "silent_initial": measured(0.3, 0.28, 0.32),
+            "cells_per_unit": {**measured(4.4, 4.3, 4.5), "detector": 1.0},
+        },
+        "channel_population": {
+            "dead": measured(0.2, 0.18, 0.22),
+            "dead_initial": measured(0.1, 0.08, 0.12),
+        },
+        "pooling_population": {
+            name: copy.deepcopy(pool)
+            for name in ("pool1", "pool2", "pool1_initial", "pool2_initial")
+        },
+    }  # fmt: skip
 
 
 def with_value(facts: dict, path: tuple[str, ...], value: object) -> dict:
@@ -34,53 +51,64 @@ def with_value(facts: dict, path: tuple[str, ...], value: object) -> dict:
     return changed
 
 
-# (claim, the measurement it reads, a value where it holds, a value where it fails)
+# (claim, the interval it reads, one where it fails, one where it is inconclusive)
 CASES = [
-    ("conv1_keeps_patterns", ("conv1_change", "cosine_median"), 0.75, 0.65),
-    ("fc1_unit_stands_out", ("fc1_standout", "runner_up_value"), 7.9, 8.1),
-    ("true_logit_leads", ("logit_lead", "from_step"), 0, None),
-    ("accuracy_passes_90", ("accuracy", "best_test"), 0.9, 0.89),
-    ("pooling_raises_contrast", ("pooling", "cnr", "pool2", "after"), 3.01, 2.99),
-    ("pooling_raises_contrast_at_init", ("pooling", "cnr", "pool1", "after_initial"), 1.01, 0.99),
-]
+    ("accuracy_passes_90", ("accuracy", "final_test_interval"), [0.8, 0.89], [0.88, 0.95]),
+    (
+        "fc1_probe_unit_is_generic",
+        ("fc1_population", "probe_unit", "interval"),
+        [0.01, 0.03],
+        [0.03, 0.3],
+    ),
+    ("fc1_units_silenced", ("fc1_population", "silent", "interval"), [0.1, 0.2], [0.3, 0.5]),
+    ("fc1_units_span_cells", ("fc1_population", "cells_per_unit", "interval"), [0.5, 0.9],
+     [0.9, 1.5]),
+    ("conv_channels_silenced", ("channel_population", "dead", "interval"), [0.02, 0.06],
+     [0.06, 0.15]),
+    *[
+        (f"{pool}_raises_contrast{when}", ("pooling_population", f"{pool}{key}", "interval"),
+         [-0.4, -0.1], [-0.1, 0.2])
+        for pool in ("pool1", "pool2")
+        for when, key in (("", ""), ("_at_init", "_initial"))
+    ],
+]  # fmt: skip
 
 
 def test_every_predicate_has_a_case():
     assert {name for name, *_ in CASES} == set(claims.PREDICATES)
 
 
-def assert_holds_and_fails(predicate, measured: dict, path, holding, failing) -> None:
-    """The predicate holds with `holding` at `path` of `measured`, fails with `failing`."""
-    for value, expected in ((holding, True), (failing, False)):
-        result = predicate(with_value(measured, path, value))
-        assert result["holds"] is expected, (predicate.__name__, value)
-        assert set(result) == {"holds", "value", "threshold", "description"}
+def assert_three_verdicts(predicate, facts: dict, path, failing, inconclusive) -> None:
+    """The predicate holds on `facts`, fails and is inconclusive with those intervals."""
+    for interval, expected in ((None, "holds"), (failing, "fails"), (inconclusive, "inconclusive")):
+        changed = facts if interval is None else with_value(facts, path, interval)
+        result = predicate(changed)
+        assert result["verdict"] == expected, (predicate.__name__, interval)
+        assert result["holds"] is (expected == "holds")
+        assert ("n_images" in result) != ("n_seeds" in result)
+        assert "threshold" in result or "baseline" in result
         assert json.loads(json.dumps(result, allow_nan=False)) == result
 
 
-@pytest.mark.parametrize(("name", "path", "holding", "failing"), CASES)
-def test_predicate_holds_and_fails(name, path, holding, failing):
-    assert_holds_and_fails(claims.PREDICATES[name], hand_built_facts(), path, holding, failing)
-
-
-def test_an_fc1_layer_of_zeros_has_no_standout_unit():
-    facts = with_value(
-        hand_built_facts(), ("fc1_standout",), {"final_value": 0.0, "runner_up_value": 0.0}
-    )
-    result = claims.fc1_unit_stands_out(facts)
-    assert not result["holds"] and result["value"] == 0.0
+@pytest.mark.parametrize(("name", "path", "failing", "inconclusive"), CASES)
+def test_predicate_has_three_verdicts(name, path, failing, inconclusive):
+    assert_three_verdicts(claims.PREDICATES[name], hand_built_facts(), path, failing, inconclusive)
 
 
 def test_evaluate_names_every_claim():
     assert set(claims.evaluate(hand_built_facts())) == set(claims.PREDICATES)
 
 
-def test_require_stops_with_one_line_naming_the_claim():
-    evaluated = claims.evaluate(with_value(hand_built_facts(), ("accuracy", "best_test"), 0.5))
+@pytest.mark.parametrize(
+    ("interval", "verdict"), [([0.4, 0.6], "fails"), ([0.85, 0.95], "inconclusive")]
+)
+def test_require_stops_with_one_line_naming_the_claim(interval, verdict):
+    facts = with_value(hand_built_facts(), ("accuracy", "final_test_interval"), interval)
+    facts["accuracy"]["final_test"] = sum(interval) / 2
     with pytest.raises(claims.ClaimFailed) as err:
-        claims.require(evaluated, "accuracy_passes_90")
+        claims.require(claims.evaluate(facts), "accuracy_passes_90")
     message = str(err.value)
-    assert "accuracy_passes_90" in message and "0.5" in message and "\n" not in message
+    assert "accuracy_passes_90" in message and verdict in message and "\n" not in message
     assert claims.require(claims.evaluate(hand_built_facts()), "accuracy_passes_90") == ""
 
 
@@ -93,25 +121,27 @@ def rendered(project, facts: dict, out) -> dict[str, str]:
     return {page: (out / page).read_text(encoding="utf-8") for page in ("index.md", "index.en.md")}
 
 
-def with_claim(facts: dict, name: str, holds: bool) -> dict:
-    return with_value(facts, ("claims", name, "holds"), holds)
+def with_claim(facts: dict, name: str, verdict: str) -> dict:
+    changed = with_value(facts, ("claims", name, "verdict"), verdict)
+    return with_value(changed, ("claims", name, "holds"), verdict == "holds")
 
 
 @pytest.mark.parametrize("name", sorted(set(claims.PREDICATES) - {"accuracy_passes_90"}))
 def test_wording_follows_the_claim(name, tiny_project, tmp_path):
     # Only the claim's result differs, so any change in the text is the wording's.
     pages = {
-        holds: rendered(
-            tiny_project, with_claim(tiny_project.facts, name, holds), tmp_path / str(holds)
+        verdict: rendered(
+            tiny_project, with_claim(tiny_project.facts, name, verdict), tmp_path / verdict
         )
-        for holds in (True, False)
+        for verdict in evidence.VERDICTS
     }
     for page in ("index.md", "index.en.md"):
-        assert pages[True][page] != pages[False][page], (name, page)
+        texts = {verdict: pages[verdict][page] for verdict in evidence.VERDICTS}
+        assert len(set(texts.values())) == 3, (name, page)
 
 
 def test_a_failed_required_claim_stops_the_render_and_writes_nothing(tiny_project, tmp_path):
-    facts = with_claim(tiny_project.facts, "accuracy_passes_90", False)
+    facts = with_claim(tiny_project.facts, "accuracy_passes_90", "inconclusive")
     with pytest.raises(claims.ClaimFailed, match="accuracy_passes_90"):
         rendered(tiny_project, facts, tmp_path)
     assert not list(tmp_path.iterdir())

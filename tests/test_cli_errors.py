@@ -115,8 +115,8 @@ CASES = {
         "allowed: [2, 35]",
     ),
     "probe outside the test set": (
-        ["--record.probe_index=90"],
-        "record.probe_index=90 is outside the test set; allowed: [0, 89]",
+        ["--record.probe_index=100"],
+        "record.probe_index=100 is outside the test set; allowed: [0, 99]",
     ),
     "zero threads": (["--train.threads=0"], "train.threads=0 is out of range; allowed: [1, 256]"),
     "not an option": (["train.lr=0.1"], "expected --section.key=value, got 'train.lr=0.1'"),

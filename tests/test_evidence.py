@@ -75,6 +75,14 @@ def test_seed_interval_is_students_t():
     assert (lo, hi) == pytest.approx((np.mean(values) - half, np.mean(values) + half))
 
 
+def test_a_seed_interval_stays_where_its_quantity_can_be():
+    accuracies = [0.99, 1.0, 0.97, 1.0, 1.0]  # near 100%: the t-interval reaches past it
+    assert evidence.seed_interval(accuracies)[1] > 1.0
+    lo, hi = evidence.seed_interval(accuracies, evidence.ACCURACY)
+    assert hi == 1.0
+    assert lo == evidence.seed_interval(accuracies)[0]  # the other end is left as it is
+
+
 def test_binomial_interval_holds_most_guessers():
     lo, hi = evidence.binomial_interval(1 / 9, 1000)
     guesses = np.random.default_rng(0).random((4000, 1000)) < 1 / 9

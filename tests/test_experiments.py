@@ -1,6 +1,7 @@
 """Experiments: a same-size MLP against TinyCNN, and TinyCNN across noise levels."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -48,45 +49,43 @@ def test_noise_levels_include_the_configured_one():
     assert (other.data.seed, other.model, other.train) == (cfg.data.seed, cfg.model, cfg.train)
 
 
-def test_cnn_side_is_the_main_run(results, tiny_project):
-    facts = tiny_project.facts
-    compared = results["mlp_vs_cnn"]
-    assert compared["steps"] == facts["run"]["evaluation_steps"]
-    assert compared["cnn"]["parameters"] == facts["params"]["total"]
-    assert compared["cnn"]["final_test"] == facts["accuracy"]["final_test"]
-    assert compared["cnn"]["step_test_90"] == facts["accuracy"]["step_test_90"]
+def test_every_setup_is_trained_once_per_seed(results):
+    seeds = TINY.study_seeds
+    pair = results["mlp_vs_cnn"]
+    for setup in (pair["cnn"], pair["mlp"], *results["noise"]["runs"]):
+        assert setup["seeds"] == seeds
+        assert len(setup["final_test"]["values"]) == len(seeds)
+        lo, hi = setup["final_test"]["interval"]
+        assert lo <= setup["final_test"]["mean"] <= hi
+        assert len(setup["test_acc"]) == len(pair["steps"])
+        # accuracy on every test image: a multiple of 1/N for each seed
+        for accuracy in setup["final_test"]["values"]:
+            assert accuracy * TINY.data.test_size == pytest.approx(
+                round(accuracy * TINY.data.test_size)
+            )
+    assert results["budget"]["total_steps"] == TINY.total_steps
 
 
-def test_mlp_was_trained_on_the_same_schedule(results, tiny_project):
-    compared = results["mlp_vs_cnn"]
-    mlp = compared["mlp"]
-    assert mlp["hidden"] == matching_width(TINY)
-    assert compared["parameter_difference"] == mlp["parameters"] - compared["cnn"]["parameters"]
-    assert len(mlp["test_acc"]) == len(mlp["test_loss"]) == len(compared["steps"])
-    # The last snapshot is measured on every test image, so accuracy is a multiple of 1/N.
-    test_size = TINY.data.test_size
-    assert mlp["final_test"] * test_size == pytest.approx(round(mlp["final_test"] * test_size))
-    assert mlp["test_acc"] != compared["cnn"]["test_acc"]
+def test_the_comparison_is_paired_by_seed(results):
+    pair = results["mlp_vs_cnn"]
+    cnn, mlp = pair["cnn"]["final_test"]["values"], pair["mlp"]["final_test"]["values"]
+    assert pair["paired"]["accuracy_lead"] == pytest.approx(
+        [c - m for c, m in zip(cnn, mlp, strict=True)]
+    )
+    assert pair["mlp"]["hidden"] == matching_width(TINY)
+    main = next(r for r in results["noise"]["runs"] if r["noise"] == TINY.data.noise)
+    assert main["final_test"] == pair["cnn"]["final_test"]
 
 
-def test_noise_study_has_one_run_per_level(results, tiny_project):
+def test_noise_study_has_one_setup_per_level(results, tiny_project):
     noise = results["noise"]
     assert noise["levels"] == noise_levels(TINY)
-    assert noise["main_level"] == TINY.data.noise
     assert [run["noise"] for run in noise["runs"]] == noise["levels"]
-    assert all(len(run["test_acc"]) == len(noise["steps"]) for run in noise["runs"])
-    main = next(run for run in noise["runs"] if run["noise"] == noise["main_level"])
-    assert main["final_test"] == tiny_project.facts["accuracy"]["final_test"]
-    assert main["test_acc"] == results["mlp_vs_cnn"]["cnn"]["test_acc"]
     # Same data seed: different noise std must still give different runs.
     assert len({tuple(run["test_acc"]) for run in noise["runs"]}) == len(noise["runs"])
-
-
-def test_main_noise_level_reuses_the_main_run(tiny_project):
-    assert f"[noise {TINY.data.noise:g}]" not in tiny_project.output
-    for level in noise_levels(TINY):
-        if level != TINY.data.noise:
-            assert f"[noise {level:g}] === train: computed" in tiny_project.output
+    # one group of seeds per level, trained in this build (or taken from its cache)
+    trained = re.findall(r"=== cnn-seeds: (computed|from cache)", tiny_project.output, re.M)
+    assert len(trained) == len(noise_levels(TINY))
 
 
 def test_charts_are_published_light_dark_and_with_data(tiny_project):
@@ -101,6 +100,8 @@ def test_charts_are_published_light_dark_and_with_data(tiny_project):
         assert set(arrays.files) == {
             "steps", "cnn_test_acc", "cnn_test_loss", "mlp_test_acc", "mlp_test_loss"
         }  # fmt: skip
+    with np.load(generated / "noise_levels.npz") as arrays:
+        assert arrays["final_by_seed"].shape == (TINY.study.seeds, len(noise_levels(TINY)))
 
 
 def test_charts_are_the_same_bytes_when_redrawn(results, tiny_project, tmp_path):

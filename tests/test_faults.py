@@ -22,6 +22,7 @@ from tools.project import BUILD_DATE, REPO, copy_project, run_generator
 
 ENV = {"PYTHONUNBUFFERED": "1"}  # so the output shows each phase as it starts
 TINY = ("build", "--preset", "tiny")
+MAIN_RUN = (*TINY, "--study.enabled=false")  # as conftest's tiny_main
 INTERRUPTED = "interrupted: nothing half-written was kept; run the same command again"
 
 # The output that shows a phase has begun: the progress bar, or the line of the stage before.
@@ -30,19 +31,21 @@ DURING_FIGURES = ("stdout", "=== train:")
 DURING_MKDOCS = ("stdout", "=== render:")
 
 
-def build(root: Path) -> str:
-    result = run_generator(root, *TINY, env=ENV)
+def build(root: Path, args: tuple[str, ...] = TINY) -> str:
+    result = run_generator(root, *args, env=ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
 
 
-def interrupt(root: Path, sig: signal.Signals, when: tuple[str, str]) -> tuple[int, str, str]:
+def interrupt(
+    root: Path, sig: signal.Signals, when: tuple[str, str], args: tuple[str, ...] = TINY
+) -> tuple[int, str, str]:
     """Start a build, stop it when `when` shows up in its output, send `sig`; its output."""
     stream, marker = when
     logs = {name: root.parent / f"{root.name}.{name}" for name in ("stdout", "stderr")}
     with logs["stdout"].open("w") as out, logs["stderr"].open("w") as err:
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator", *TINY, "--root", str(root)],
+            [sys.executable, "-m", "generator", *args, "--root", str(root)],
             cwd=REPO,
             env={**BUILD_DATE, **os.environ, **ENV},
             stdout=out,
@@ -86,37 +89,39 @@ def reference(tiny_project) -> Path:
 
 
 @pytest.mark.slow  # six interrupted builds and a whole one
-def test_interrupted_builds_then_a_rebuild_match_an_uninterrupted_one(reference, tmp_path):
+def test_interrupted_builds_then_a_rebuild_match_an_uninterrupted_one(tiny_main, tmp_path):
+    # Builds of the main run alone: the study's runs go through the same stages.
     root = copy_project(tmp_path / "project")
-    expected = outputs(reference)
+    expected = outputs(tiny_main.root)
 
-    code, stdout, stderr = interrupt(root, signal.SIGINT, DURING_TRAINING)
+    code, stdout, stderr = interrupt(root, signal.SIGINT, DURING_TRAINING, MAIN_RUN)
     assert_ctrl_c(code, stderr)
     assert "=== train:" not in stdout
     assert not leftovers(root), "Ctrl-C cleans up after itself"
 
-    code, stdout, _ = interrupt(root, signal.SIGKILL, DURING_TRAINING)
+    code, stdout, _ = interrupt(root, signal.SIGKILL, DURING_TRAINING, MAIN_RUN)
     assert code == -signal.SIGKILL and "=== train:" not in stdout
     assert any(name.startswith(".cache/.train-") for name in leftovers(root))
 
     for sig in (signal.SIGINT, signal.SIGKILL):
-        code, stdout, stderr = interrupt(root, sig, DURING_FIGURES)
+        code, stdout, stderr = interrupt(root, sig, DURING_FIGURES, MAIN_RUN)
         assert "=== figures:" not in stdout
         if sig == signal.SIGINT:
             assert_ctrl_c(code, stderr)
 
     for sig in (signal.SIGINT, signal.SIGKILL):
-        code, stdout, stderr = interrupt(root, sig, DURING_MKDOCS)
+        code, stdout, stderr = interrupt(root, sig, DURING_MKDOCS, MAIN_RUN)
         assert "=== site:" not in stdout
         assert not (root / "site").exists(), "no site until one is complete"
         if sig == signal.SIGINT:
             assert_ctrl_c(code, stderr)
 
-    build(root)
+    build(root, MAIN_RUN)
     assert outputs(root) == expected
     assert not leftovers(root), "what killed builds left behind is gone"
 
 
+@pytest.mark.slow  # two interrupted builds and a rebuild
 def test_a_site_interrupted_while_rebuilding_keeps_the_previous_one(reference, tmp_path):
     root = tmp_path / "project"
     subprocess.run(["cp", "-a", str(reference), str(root)], check=True)
@@ -133,6 +138,7 @@ def test_a_site_interrupted_while_rebuilding_keeps_the_previous_one(reference, t
     assert outputs(root) == expected and not leftovers(root)
 
 
+@pytest.mark.slow  # a rebuild
 def test_damaged_cache_entries_are_reported_and_recomputed(reference, tmp_path):
     root = tmp_path / "project"
     subprocess.run(["cp", "-a", str(reference), str(root)], check=True)

@@ -14,7 +14,7 @@ from PIL import Image
 from generator import facts
 from generator.config import Config, build_config
 from generator.data import Dataset, make_dataset
-from generator.figures import MODULES, animations, charts, datafiles, render_figures
+from generator.figures import MODULES, animations, charts, chrome, datafiles, render_figures, words
 from generator.figures.animations import VISIBLE, Animation, changing_windows
 from generator.figures.chrome import Box, bar_label_width, blank, colour_bar, upscale
 from generator.figures.palette import WHITE, Scale
@@ -29,7 +29,10 @@ ANIMATIONS = [
     "conv2_fmap_evolution", "pool2_fmap_evolution", "fc1_fmap_evolution",
     "logits_fmap_evolution", "probs_fmap_evolution",
 ]  # fmt: skip
-CHARTS = ["contact_sheet", "noisy_dataset_preview", "training_curves", "confusion_matrix"]
+CHARTS = [
+    "contact_sheet", "noisy_dataset_preview", "training_curves", "confusion_matrix",
+    "fc1_class_map", "fc1_templates", "silent_channels",
+]  # fmt: skip
 GIF_BUDGET = 1_500_000  # bytes, every animation on the page together
 
 
@@ -76,16 +79,14 @@ def test_every_figure_and_its_data_is_written(tiny_project):
     assert "figure-data.txt" in names
 
 
-def test_rendering_twice_gives_the_same_bytes(tiny_run, tiny_project, tmp_path):
+def test_rendering_again_gives_the_same_bytes(tiny_run, tiny_project, tmp_path):
+    # Once here, against the build's figures, drawn in another process (its own fonts,
+    # caches and matplotlib state): the stronger check of the two, at half the cost.
     run = (tiny_run.cfg, tiny_run.data, tiny_run.trace, tiny_run.facts)
-    first = render_figures(*run, tmp_path / "a")
-    second = render_figures(*run, tmp_path / "b")
-    assert first == second
-    for name in first:
-        content = (tmp_path / "a" / name).read_bytes()
-        assert content == (tmp_path / "b" / name).read_bytes(), name
-        # ...and the same as the build's, rendered in another process.
-        assert content == (tiny_project.generated / name).read_bytes(), name
+    rendered = render_figures(*run, tmp_path)
+    assert rendered
+    for name in rendered:
+        assert (tmp_path / name).read_bytes() == (tiny_project.generated / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("project", BOTH_PROJECTS)
@@ -208,9 +209,54 @@ def test_charts_leave_matplotlib_settings_as_they_found_them(tiny_run):
     import matplotlib
 
     before = dict(matplotlib.rcParams)
-    chart = charts.training_curves(tiny_run.trace)
+    chart = charts.training_curves(tiny_run.trace, words.JA)
     charts.chart_png(chart, charts.DARK)
     assert matplotlib.rcParams["axes.facecolor"] == before["axes.facecolor"]
+    assert matplotlib.rcParams["font.family"] == before["font.family"]
+
+
+# --- the reader's language ------------------------------------------------------------------
+
+
+def test_the_japanese_page_gets_figures_drawn_in_japanese(tiny_project):
+    """Every figure has a Japanese variant whose pixels differ from the English one, and each
+    page links its own language's variant (with the one shared .npz)."""
+    out = tiny_project.generated
+    files = [f"{s}{ext}" for s in ANIMATIONS for ext in (".gif", ".poster.png", ".frames.png")]
+    files += [f"{s}{ext}" for s in CHARTS for ext in (".png", ".dark.png")]
+    for name in files:
+        stem, ext = name.split(".", 1)
+        english, japanese = out / name, out / f"{stem}-ja.{ext}"
+        assert english.read_bytes() != japanese.read_bytes(), name
+        with Image.open(english) as en, Image.open(japanese) as ja:
+            if en.size == ja.size:
+                assert not np.array_equal(np.asarray(en.convert("L")), np.asarray(ja.convert("L")))
+        assert not (out / f"{stem}-ja.npz").exists()
+    ja_page = (tiny_project.root / "docs" / "index.md").read_text(encoding="utf-8")
+    en_page = (tiny_project.root / "docs" / "index.en.md").read_text(encoding="utf-8")
+    for stem in ANIMATIONS + CHARTS:
+        assert f"{stem}-ja." in ja_page and f"{stem}-ja." not in en_page, stem
+        assert f"{stem}.npz" in ja_page and f"{stem}.npz" in en_page, stem
+
+
+def test_japanese_text_is_drawn_in_a_font_that_has_its_glyphs():
+    """Two different kana give two different glyphs, neither the font's missing-glyph box
+    (which every character a font lacks shares), on the Latin text's line box."""
+    ma, ro = chrome.text_mask("\u30de", chrome.TEXT), chrome.text_mask("\u30ed", chrome.TEXT)
+    missing = chrome.text_mask("\ue000", chrome.TEXT)  # private use: in no font
+    assert ma.any() and ro.any()
+    assert not np.array_equal(ma, ro)
+    assert not np.array_equal(ma, missing) and not np.array_equal(ro, missing)
+    assert ma.shape[0] == chrome.text_mask("x", chrome.TEXT).shape[0]
+
+
+def test_signs_the_japanese_font_lacks_are_drawn_in_a_japanese_string():
+    """A subscript zero beside kana is a glyph, not the missing-glyph box."""
+    drawn = chrome.text_mask("\u5909\u5316 W\u2080", chrome.TEXT)  # "変化 W₀"
+    missing = chrome.text_mask("\u5909\u5316 W\ue000", chrome.TEXT)
+    assert not np.array_equal(
+        drawn[:, -drawn.shape[1] // 4 :], missing[:, -missing.shape[1] // 4 :]
+    )
 
 
 # --- visible change between frames --------------------------------------------------------
@@ -231,7 +277,7 @@ def test_visible_change_measures_the_mean_grey_level_change_in_the_data_boxes():
     frames[2, :2, :2] = 3  # no change
     frames[3] = frames[2]
     frames[3, 4:, 4:] = 50  # outside the box: chrome, not counted
-    animation = Animation("x", frames, palette, (Box(0, 0, 2, 2),), {})
+    animation = Animation("x", frames, palette, (Box(0, 0, 2, 2),), {}, "x")
     assert np.allclose(animation.visible_change(), [3.0, 0.0, 0.0])
 
 
@@ -294,3 +340,9 @@ def test_default_animations_fit_the_page_budget(default_project):
     sizes = [(default_project.generated / f"{s}.gif").stat().st_size for s in ANIMATIONS]
     assert sum(sizes) <= GIF_BUDGET, sizes
     assert default_project.facts["run"]["snapshots"] >= 40
+
+
+def test_each_page_language_shows_the_figures_drawn_in_it():
+    from generator import article
+
+    assert {w.lang: w.suffix for w in words.LANGUAGES} == article.FIGURE_SUFFIX

@@ -5,6 +5,7 @@ fonts that never hold text back, and no script that blocks the first paint."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from tools.project import REPO
 
 BUILT_PAGES = ("index.html", "en/index.html", "experiments/index.html", "en/experiments/index.html")
 KATEX = REPO / "docs" / "assets" / "katex"
+VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"})
 
 
 def page_html(site: Path, page: str) -> str:
@@ -71,3 +73,39 @@ def test_vendored_katex_is_the_renderer_s_with_font_display_swap():
     faces = re.findall(r"@font-face\{[^}]*\}", vendored)
     assert faces and all("font-display:swap" in face for face in faces)
     assert not (KATEX / "katex.min.js").exists()  # no math script ships
+
+
+class Ancestry(HTMLParser):
+    """For each element of interest, whether it lies inside a .tc-section block."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[bool] = []  # per open element: is it a .tc-section block?
+        self.found: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in {"h1", "h2", "h3"} or "tc-slider" in classes or "tc-section" in classes:
+            self.found.append(("tc-slider" if "tc-slider" in classes else tag, any(self.open)))
+        if tag not in VOID:
+            self.open.append("tc-section" in classes)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID:
+            self.open.pop()
+
+
+def test_the_articles_below_the_first_screen_are_in_blocks_the_browser_may_skip(tiny_project):
+    css = (REPO / "docs" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert re.search(r"\.tc-section \{[^}]*content-visibility: auto", css)
+    for page in ("index.html", "en/index.html"):
+        article = page_html(tiny_project.site, page).split("<article")[1].split("</article>")[0]
+        parser = Ancestry()
+        parser.feed(article[article.index(">") + 1 :])
+        found = parser.found
+        kinds = [kind for kind, _ in found]
+        assert kinds.count("div") >= 10, page  # a block of content after each layer's heading
+        assert kinds.index("div") > kinds.index("h2")  # the intro, the first screen, is not
+        # Material's table of contents reads the headings' positions, and the slider must
+        # stay sticky across the sections: neither may sit in a block. Nor a block in one.
+        assert [kind for kind, inside in found if inside] == [], page

@@ -108,3 +108,52 @@ def test_an_image_gets_its_file_size_and_a_missing_one_stops_the_build(tmp_path)
     )
     with pytest.raises(PluginError, match=r"index\.en\.md: image \.\./assets/b\.png"):
         images.on_page_content('<img src="../assets/b.png">', page=page, config=config, files=None)
+
+
+def test_content_between_headings_goes_in_sections_with_headings_and_slider_outside():
+    sections = hook("sections")
+    intro = '<h1 id="t">T</h1>\n<p>intro</p>\n'  # the first screen: left as it is
+    a = '<p>one <img src="x.png"></p>\n<figure><img src="y.png"/></figure>\n'
+    slider = '<div class="tc-slider"><input type="range"></div>\n'
+    b = '<details><summary>s</summary><div><h3 id="nested">n</h3></div></details>\n'
+    c = "<table><tr><td>1</td></tr></table>"
+    h2a = '<h2 id="a">A<a href="#a">&para;</a></h2>\n'
+    h2b, h3c = '<h2 id="b">B</h2>\n', "<h3>C</h3>"
+    page = intro + h2a + a + slider + h2b + b + h3c + c
+    wrapped = sections.wrap_sections(page)
+
+    def section(html: str) -> str:
+        return f'<div class="tc-section">{html}</div>'
+
+    assert wrapped == intro + h2a + section(a) + slider + h2b + section(b) + h3c + section(c)
+
+
+def test_a_page_without_a_second_level_heading_is_left_as_it_is():
+    page = '<h1 id="t">T</h1>\n<p>only an intro</p>'
+    assert hook("sections").wrap_sections(page) == page
+
+
+def test_katex_runs_once_for_the_same_formulas_and_again_for_new_ones(monkeypatch):
+    typeset = hook("typeset")
+    runs = []
+    monkeypatch.setattr(typeset, "run_katex", lambda request, katex: runs.append(request) or [""])
+    katex = REPO / "node_modules" / "katex" / "package.json"  # any file: its bytes are keyed
+    typeset.render([("x^2", False)], katex)
+    hook("typeset").render([("x^2", False)], katex)  # the next build loads the hook afresh
+    typeset.render([("x^3", False)], katex)
+    assert len(runs) == 2
+
+
+def test_each_cell_of_a_card_table_names_its_column():
+    table = (
+        '<div class="tc-cards">\n<table>\n<thead>\n<tr>\n<th>claim</th>\n<th align="right">'
+        "value &amp; <em>interval</em></th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>a</td>\n"
+        '<td align="right">1</td>\n</tr>\n<tr>\n<td>b</td>\n<td>2</td>\n</tr>\n</tbody>\n'
+        "</table>\n</div>"
+    )
+    other = "<table><tr><td>left alone</td></tr></table>"
+    out = hook("cards").on_page_content(table + other, page=None, config=None, files=None)
+    assert out.count('<td data-label="claim">') == 2
+    assert '<td data-label="value &amp; interval" align="right">1' in out
+    assert '<td data-label="value &amp; interval">2' in out
+    assert out.endswith(other)

@@ -37,18 +37,55 @@ def test_shipped_steps_span_the_run_in_order(count):
     assert len(steps) == min(live.SHIPPED, len(snapshots))
 
 
+def read_tensor(content: bytes, entry: dict) -> np.ndarray:
+    """One tensor of a weights file, decoded from the layout alone (as live.js does)."""
+    count = int(np.prod(entry["shape"]))
+    if entry["encoding"] == "float16":
+        values = np.frombuffer(content, "<f2", count, entry["offset"]).astype(np.float32)
+    else:
+        codes = np.frombuffer(content, np.int8, count, entry["offset"]).astype(np.float32)
+        blocks = -(-count // entry["block"])
+        scales = np.frombuffer(content, "<f2", blocks, entry["scales"]).astype(np.float32)
+        values = codes * scales[np.arange(count) // entry["block"]]
+    return values.reshape(entry["shape"])
+
+
 @pytest.mark.slow  # trains the tiny preset and replays it: about 45 s together
 def test_a_weights_file_holds_every_tensor_where_the_layout_says(tiny_run):
     _, _, final = tiny_run
-    content = live.weights_bytes(final)
-    values = np.frombuffer(content, dtype="<f2")
-    entries = live.layout(final)
-    assert len(values) == sum(v.size for v in final.values())
+    encoded = live.encode_all(final)
+    content = live.weights_bytes(encoded)
+    entries = live.layout(encoded)
+    assert {e["name"] for e in entries} == set(final)
+    ends = [e.get("scales", e["offset"]) for e in entries]
+    assert len(content) > max(ends)
     for entry in entries:
-        tensor = final[entry["name"]]
-        stored = values[entry["offset"] : entry["offset"] + tensor.size].reshape(entry["shape"])
-        # float16 keeps 11 significant bits: a relative error of at most 2**-11
-        assert np.allclose(stored, tensor, rtol=2**-11, atol=2**-24)
+        tensor, stored = final[entry["name"]], read_tensor(content, entry)
+        # what the build measures is what the page reads
+        assert np.array_equal(stored, encoded[entry["name"]].decoded), entry["name"]
+        if entry["encoding"] == "float16":  # 11 significant bits: relative error <= 2**-11
+            assert np.allclose(stored, tensor, rtol=2**-11, atol=2**-24)
+        else:  # rounding to the nearest step of the block's scale (max |w| / 127)
+            block_max = np.abs(tensor).max() / 127
+            assert np.abs(stored - tensor).max() <= 0.51 * block_max * (1 + 2**-10)
+
+
+@pytest.mark.parametrize("size", [1, 31, 32, 33, 100])
+def test_int8_blocks_round_each_value_to_its_block_scale(size):
+    values = np.random.default_rng(size).normal(0, 0.05, size).astype(np.float32)
+    values[0] = 0.0
+    codes, scales = live.int8_blocks(values)
+    assert codes.shape == (size,) and scales.size == -(-size // live.INT8_BLOCK)
+    assert np.abs(codes.astype(int)).max() <= 127
+    restored = live.encode("fc1.weight", values).decoded
+    for k in range(size):
+        step = float(scales[k // live.INT8_BLOCK])
+        assert abs(restored[k] - values[k]) <= step / 2 + 1e-7
+
+
+def test_an_all_zero_block_decodes_to_zeros():
+    codes, scales = live.int8_blocks(np.zeros(40, np.float32))
+    assert not codes.any() and not scales.astype(np.float32).any()
 
 
 @pytest.mark.slow  # trains the tiny preset and replays it: about 45 s together
@@ -86,14 +123,14 @@ def test_border_squares_lie_half_in_each_of_two_cells():
 
 @pytest.mark.parametrize(("k", "n"), [(0, 10), (10, 10), (50, 100), (991, 1000)])
 def test_the_interval_holds_the_rate_and_stays_within_0_and_1(k, n):
-    low, high = live.wilson(k, n)
+    low, high = live.accuracy(k, n)["interval"]
     assert 0.0 <= low <= k / n <= high <= 1.0
     assert high - low < 1.0
 
 
 def test_a_known_wilson_interval():
     # 0 of 10: the 95% Wilson upper bound is z^2 / (n + z^2) = 0.2775
-    assert live.wilson(0, 10)[1] == pytest.approx(1.959964**2 / (10 + 1.959964**2))
+    assert live.accuracy(0, 10)["interval"][1] == pytest.approx(1.959964**2 / (10 + 1.959964**2))
 
 
 def test_the_pipeline_names_the_manifest_the_live_stage_writes():
@@ -113,11 +150,11 @@ def test_the_export_states_what_the_shipped_weights_do(tiny_run):
     assert facts["steps"] == live.shipped_steps(trace.steps)
     for step in facts["steps"]:
         assert len(exported.files[live.step_file(step)]) == facts["weight_bytes"][str(step)]
-    f16 = facts["float16"]["accuracy"]
-    assert abs(f16["float16"]["value"] - f16["float32"]["value"]) <= 0.01
-    # The probe through the float16 weights stays close to the trace: the page is held to
-    # 0.02 on the logits, and float16 is what it runs.
-    assert facts["probe_differences"]["logits"] < 0.02
+    scores = facts["compression"]["accuracy"]
+    assert abs(scores["shipped"]["value"] - scores["float32"]["value"]) <= 0.01
+    # The probe through the shipped weights stays close to the trace: the page is held to
+    # 0.02 on the logits (the build stops past it), and these are the weights it runs.
+    assert facts["probe_differences"]["logits"] <= live.LOGIT_TOLERANCE
     assert facts["probe_differences"]["probs"] < 0.005
     assert TINY.data.noise in [level["noise"] for level in facts["noise"]]
     by_noise = [level["value"] for level in facts["noise"]]

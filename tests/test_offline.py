@@ -1,55 +1,12 @@
 """Offline: a whole build, from nothing to site/, with every network socket refused.
 
-The guard runs first in the build's process: it replaces socket.socket so
-that an internet (IPv4/IPv6) socket cannot be created, refuses name lookups,
-and logs every attempt to a file, so an attempt some library catches and
-ignores still fails the test.
+The whole build is the shared tiny_again (tests/conftest.py), built through the guard of
+tests/offline.py.
 """
-
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tools.project import REPO, copy_project
-
-GUARD = """
-import runpy, socket, sys
-
-LOG = open(sys.argv.pop(1), "a")
-
-
-def refuse(what):
-    LOG.write(what + "\\n")
-    LOG.flush()
-    raise OSError(f"network blocked by test_offline: {what}")
-
-
-class NoNetworkSocket(socket.socket):
-    def __init__(self, family=socket.AF_INET, type=socket.SOCK_STREAM, proto=0, fileno=None):
-        if fileno is None and family in (socket.AF_INET, socket.AF_INET6):
-            refuse(f"socket({family!r}, {type!r})")
-        super().__init__(family, type, proto, fileno)
-
-
-socket.socket = NoNetworkSocket
-socket.getaddrinfo = lambda host, *args, **kwargs: refuse(f"getaddrinfo({host!r})")
-socket.gethostbyname = lambda host: refuse(f"gethostbyname({host!r})")
-sys.argv[0] = "generator"
-"""
-
-
-def run_offline(log: Path, code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", GUARD + code, str(log), *args],
-        cwd=REPO,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+from tests.offline import network_log, run_offline
 
 
 def test_the_guard_refuses_lookups_and_sockets(tmp_path):
@@ -68,16 +25,7 @@ def test_the_guard_refuses_lookups_and_sockets(tmp_path):
 
 
 @pytest.mark.slow  # a whole build
-def test_a_whole_build_opens_no_network_socket(tmp_path):
-    root = copy_project(tmp_path / "project")
-    log = tmp_path / "attempts.log"
-    log.touch()
-    result = run_offline(
-        log,
-        "runpy.run_module('generator', run_name='__main__')",
-        *("build", "--preset", "tiny", "--root", str(root)),
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert log.read_text() == "", "network attempts"
-    assert (root / "site" / "index.html").is_file()
-    assert "=== train: computed" in result.stdout, "a fresh build: nothing came from a cache"
+def test_a_whole_build_opens_no_network_socket(tiny_again):
+    assert network_log(tiny_again.root).read_text() == "", "network attempts"
+    assert (tiny_again.site / "index.html").is_file()
+    assert "=== train: computed" in tiny_again.output, "a fresh build: nothing came from a cache"

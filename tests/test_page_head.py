@@ -1,26 +1,22 @@
 """What search engines and link previews read: canonical URLs, language alternates,
 Open Graph and Twitter card tags, the social card, and the link to the repository.
 
-The tiny build is rebuilt (from its cache: only the pages) with SITE_URL and REPO_URL,
-as the Pages workflow sets them.
+The tiny build rebuilt with SITE_URL and REPO_URL, as the Pages workflow sets them, is
+conftest's published_project.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.conftest import BuiltProject
-from tools.project import run_generator
+from tests.conftest import REPO_URL, SITE_URL, BuiltProject
 
-SITE_URL = "https://example.org/inside-tinycnn/"
-REPO_URL = "https://github.com/example/inside-tinycnn"
 # page -> (its language, the same page in the other language)
 PAGES = {
     "index.html": ("ja", "en/index.html"),
@@ -67,14 +63,9 @@ def url_of(page: str) -> str:
     return SITE_URL + page.removesuffix("index.html")
 
 
-@pytest.fixture(scope="module")
-def published(tiny_project: BuiltProject, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("published") / "project"
-    subprocess.run(["cp", "-a", str(tiny_project.root), str(root)], check=True)
-    env = {"SITE_URL": SITE_URL, "REPO_URL": REPO_URL}
-    result = run_generator(root, "build", "--preset", "tiny", env=env)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site"
+@pytest.fixture
+def published(published_project: BuiltProject) -> Path:
+    return published_project.site
 
 
 @pytest.mark.parametrize("page", PAGES)

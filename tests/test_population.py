@@ -1,16 +1,17 @@
-"""The population measures, against an independent numpy computation on the tiny preset
-(not yet wired into the facts: see branch science-full)."""
+"""The population measures and the Conv1 measure, against an independent numpy
+computation on the tiny preset."""
 
 import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
-from generator import population
+from generator import evidence, facts, population
 from generator.config import build_config
 from generator.data import make_dataset
 from generator.train import train
 
 TINY = build_config(preset="tiny")
+SHOWN = 8  # FC1 units whose weight maps are measured
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +21,27 @@ def run():
     model = train(TINY, data.train, lambda *_: None)
     weights = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
     trained = population.stage_outputs(population.trained_model(TINY, weights), data.test)
+    initial = population.stage_outputs(population.initial_model(TINY), data.test)
+    classes = TINY.data.grid**2
     measured = {
         "accuracy": population.accuracy(trained["logits"], data.test.labels),
         "probe_unit": population.probe_unit_share(
             trained["relu3"], data.test.labels, TINY.record.probe_index
         ),
         "silent": population.silent_units(trained["relu3"]),
+        "cells": population.cells_per_unit(trained["relu3"], data.test.labels, classes),
+        "views": population.unit_views(
+            trained["relu3"],
+            data.test.labels,
+            classes,
+            weights["fc1.weight"],
+            trained["pool2"].shape[1:],
+            SHOWN,
+        ),
+        "channels": population.silent_channels(
+            {"conv1": trained["relu1"], "conv2": trained["relu2"]},
+            {"conv1": initial["relu1"], "conv2": initial["relu2"]},
+        ),
         **{
             pool: population.pooling_effect(
                 trained[before], trained[pool], data.test.corners, TINY, scale
@@ -87,7 +103,121 @@ def test_fc1_measures(run, outputs):
     assert measured["probe_unit"]["value"] == pytest.approx(np.mean([t == unit for t in top]))
     live = sum(relu3[:, u].max() > 0 for u in range(relu3.shape[1]))
     assert measured["probe_unit"]["chance"] == pytest.approx(1 / live)
-    assert measured["silent"]["value"] == pytest.approx(1 - live / relu3.shape[1])
+    assert measured["silent"]["never"] == pytest.approx(1 - live / relu3.shape[1])
+    rare = sum((relu3[:, u] > 0).sum() < 0.01 * len(relu3) for u in range(relu3.shape[1]))
+    assert measured["silent"]["value"] == pytest.approx(rare / relu3.shape[1])
+    lo, hi = measured["silent"]["interval"]
+    assert lo <= measured["silent"]["value"] <= hi
+
+
+def test_fc1_class_means_and_dead_units(run, outputs):
+    measured, _, test = run
+    relu3, views = outputs["relu3"], measured["views"]
+    for cell in range(9):
+        rows = [relu3[i] for i in range(len(test.labels)) if test.labels[i] == cell]
+        np.testing.assert_allclose(views["class_means"][cell], np.mean(rows, axis=0),
+                                   rtol=1e-4, atol=1e-4)  # fmt: skip
+    assert views["dead_units"] == [u for u in range(relu3.shape[1]) if relu3[:, u].max() <= 0]
+
+
+def test_cells_per_unit_counts_cells_past_half_the_peak(run, outputs):
+    measured, _, test = run
+    relu3 = outputs["relu3"]
+    reached = []
+    for unit in range(relu3.shape[1]):
+        if relu3[:, unit].max() <= 0:
+            continue  # dead: not a unit that answers for anything
+        means = [relu3[test.labels == cell, unit].mean() for cell in range(9)]
+        reached.append(sum(m >= 0.5 * max(means) for m in means))
+    cells = measured["cells"]
+    assert cells["value"] == pytest.approx(np.mean(reached))
+    assert cells["live_units"] == len(reached)
+    assert cells["interval"][0] <= cells["value"] <= cells["interval"][1]
+
+
+def test_resampled_class_means_are_the_class_means_of_each_resample(run, outputs):
+    """The bootstrap weighs images by their counts; a resample taken literally agrees."""
+    _, _, test = run
+    relu3 = outputs["relu3"].astype(np.float32)
+    resampled = population.resampled_class_means(relu3, test.labels, 9)
+    indices = evidence.resample_indices(len(test.labels))
+    for r in (0, 1, len(indices) - 1):
+        images, labels = relu3[indices[r]], test.labels[indices[r]]
+        for cell in range(9):
+            chosen = images[labels == cell]
+            expected = chosen.mean(axis=0) if len(chosen) else np.full(relu3.shape[1], np.nan)
+            np.testing.assert_allclose(resampled[r, cell], expected, rtol=1e-4, atol=1e-4)
+
+
+def test_silent_units_bootstrap_is_the_literal_one(outputs):
+    """Counting draws per image gives the interval of resampling the images themselves."""
+    fires = outputs["relu3"] > 0
+    indices = evidence.resample_indices(len(fires))
+    literal = [(fires[row].mean(axis=0) < population.RARELY).mean() for row in indices]
+    assert population.silent_units(outputs["relu3"])["interval"] == pytest.approx(
+        evidence.percentile_interval(np.array(literal))
+    )
+
+
+def test_fc1_templates_sum_each_weight_row_over_the_channels(run, outputs):
+    measured, weights, _ = run
+    views, relu3 = measured["views"], outputs["relu3"]
+    activity = relu3.mean(axis=0)
+    live = [u for u in range(relu3.shape[1]) if relu3[:, u].max() > 0]
+    expected = sorted(live, key=lambda u: -activity[u])[:SHOWN]
+    assert views["template_units"] == expected
+    channels, side = TINY.model.conv2_channels, TINY.data.image_size // 4
+    for unit, template in zip(views["template_units"], views["templates"], strict=True):
+        row = weights["fc1.weight"][unit]
+        summed = sum(row[c * side * side : (c + 1) * side * side].reshape(side, side)
+                     for c in range(channels))  # fmt: skip
+        np.testing.assert_allclose(template, summed, atol=1e-4)
+
+
+def test_silent_channels_against_a_loop(run, outputs):
+    measured, _, _ = run
+    channels = measured["channels"]
+    dead = rare = 0
+    for layer, relu in (("conv1", "relu1"), ("conv2", "relu2")):
+        maps = outputs[relu]
+        shares = [np.mean([maps[i, c].max() <= 0 for i in range(len(maps))])
+                  for c in range(maps.shape[1])]  # fmt: skip
+        np.testing.assert_allclose(channels["silent_share"][layer], shares, atol=1e-6)
+        dead += sum(share == 1 for share in shares)
+        rare += sum(share > 0.99 for share in shares)  # above 0 on fewer than 1% of images
+    assert channels["dead"]["never"] == pytest.approx(dead / 48)
+    assert channels["dead"]["value"] == pytest.approx(rare / 48)
+    assert channels["dead"]["units"] == 48
+    lo, hi = channels["dead"]["interval"]
+    assert lo <= channels["dead"]["value"] <= hi
+
+
+def test_initial_silent_channels_are_the_step_0_network(run):
+    """The baseline is the run's own initial weights, run through the numpy forward pass."""
+    measured, _, test = run
+    start = {k: v.detach().numpy() for k, v in population.initial_model(TINY).state_dict().items()}
+    initial = forward(start, test.images)
+    rates = [
+        np.mean([initial[relu][i, c].max() > 0 for i in range(len(test.images))])
+        for relu in ("relu1", "relu2")
+        for c in range(initial[relu].shape[1])
+    ]
+    start_silent = measured["channels"]["dead_initial"]
+    assert start_silent["never"] == pytest.approx(np.mean([r == 0 for r in rates]))
+    assert start_silent["value"] == pytest.approx(np.mean([r < population.RARELY for r in rates]))
+
+
+def test_black_probe_maps_are_the_published_weights_on_the_probe(tiny_project):
+    weights = dict(np.load(tiny_project.generated / "weights.npz"))
+    probe = make_dataset(TINY.data).test.images[
+        TINY.record.probe_index : TINY.record.probe_index + 1
+    ]
+    maps = forward(weights, probe)
+    black = tiny_project.facts["channel_population"]["probe_silent"]
+    for layer, relu in (("conv1", "relu1"), ("conv2", "relu2")):
+        assert black[layer] == [
+            c for c in range(maps[relu].shape[1]) if maps[relu][0, c].max() <= 0
+        ]
 
 
 def cnr_loop(maps, target, background):
@@ -143,3 +273,28 @@ def test_pooling_effect_per_channel(run, outputs, pool, before, scale):
     assert effect["channels"] == len(responsive)
     assert effect["n_images"] == len(per_image)
     assert effect["value"] == pytest.approx(np.mean(per_image), rel=1e-4)
+
+
+def test_conv1_change_against_numpy():
+    """Cosines with the start and with the box filter, per kernel, by plain loops; the
+    random-update baseline stays below 1 and moves with the kernels' step sizes."""
+    rng = np.random.default_rng(3)
+    start = rng.normal(size=(16, 3, 3))
+    end = start + rng.normal(scale=0.4, size=start.shape) + 0.3  # a drift toward the box
+    change = facts.conv1_change(np.stack([start, end]))
+    cos = [float(a.ravel() @ b.ravel() / np.linalg.norm(a) / np.linalg.norm(b))
+           for a, b in zip(start, end, strict=True)]  # fmt: skip
+    box = [float(k.sum() / np.linalg.norm(k) / 3) for k in end]  # |box| = 3 for 3x3 ones
+    assert change["cosine_median"] == pytest.approx(np.median(cos), abs=1e-12)
+    assert change["cosine_min"] == pytest.approx(min(cos), abs=1e-12)
+    assert change["box_cosine_median_end"] == pytest.approx(np.median(box), abs=1e-12)
+    assert change["box_aligned_end"] == sum(c >= change["box_aligned_at"] for c in box)
+    lo, hi = change["random_cosine_interval"]
+    assert lo <= change["random_cosine_median"] <= hi < 1
+    # random updates of each kernel's own size: about 1 / sqrt(1 + r^2) (issue 12)
+    r = np.linalg.norm((end - start).reshape(16, -1), axis=1) / np.linalg.norm(
+        start.reshape(16, -1), axis=1
+    )
+    assert change["random_cosine_median"] == pytest.approx(
+        np.median(1 / np.sqrt(1 + r**2)), abs=0.05
+    )

@@ -6,8 +6,9 @@ import statistics
 
 import pytest
 
+from generator import evidence
 from generator.config import ConfigError, build_config
-from generator.study.seeds import METRICS, seed_config, seed_list, seed_study
+from generator.study.seeds import METRICS, seed_config, seed_study
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def study(tiny_project):
 
 def test_seeds_start_with_the_articles_seed():
     cfg = build_config({"train.seed": "7", "study.seeds": "4"})
-    assert seed_list(cfg) == [7, 8, 9, 10]
+    assert cfg.study_seeds == [7, 8, 9, 10]
     other = seed_config(cfg, 9)
     assert other.train.seed == 9
     assert (other.data, other.model, other.record) == (cfg.data, cfg.model, cfg.record)
@@ -76,6 +77,8 @@ def fake_facts(seed: int) -> dict:
     facts: dict = {}
     for metric in METRICS.values():
         facts.setdefault(metric.section, {})[metric.key] = seed
+    # read by the seed-level Conv1 claims
+    facts["conv1_change"].update(box_cosine_median_end=seed, box_cosine_random_median=0.0)
     return facts
 
 
@@ -86,20 +89,31 @@ def test_claims_hook_is_applied_once_per_seed():
     def claims_of(facts):
         calls.append(facts)
         value = facts["accuracy"]["final_test"]
-        return {"late": {"holds": value >= 2, "value": value, "threshold": 2, "description": "d"}}
+        interval = (value - 0.5, value + 0.5)
+        return {"late": evidence.claim(value, interval, "d", n_images=1000, threshold=1.2)}
 
-    result = seed_study(cfg, {s: fake_facts(s) for s in seed_list(cfg)}, claims_of)
+    result = seed_study(cfg, {s: fake_facts(s) for s in cfg.study_seeds}, claims_of)
     assert len(calls) == 4
     late = result["claims"]["late"]
-    assert late["holds"] == [False, False, True, True]
-    assert (late["holds_in"], late["general"]) == (2, False)
+    assert late["verdicts"] == ["fails", "inconclusive", "holds", "holds"]
+    assert (late["holds_in"], late["fails_in"], late["general"]) == (2, 1, False)
     assert late["values"] == [0, 1, 2, 3]
+
+
+def test_seed_level_claims_use_every_seed():
+    cfg = build_config({"study.seeds": "5"})
+    study = seed_study(cfg, {s: fake_facts(s) for s in cfg.study_seeds})
+    toward_box = study["seed_claims"]["conv1_moves_toward_box"]
+    assert toward_box["n_seeds"] == 5 and toward_box["value"] == 2.0  # mean of seeds 0..4
+    # t-interval 2 +- 2.776 * sd([0..4]) / sqrt(5) = 0.04 to 3.96: wholly above 0
+    assert toward_box["verdict"] == "holds"
+    assert toward_box["interval"] == pytest.approx([0.0371, 3.9629], abs=1e-4)
 
 
 def test_claims_embedded_in_facts_are_used_by_default():
     cfg = build_config()
-    claim = {"holds": True, "value": 1.0, "threshold": 0.5, "description": "d"}
-    facts = {s: {**fake_facts(s), "claims": {"c": claim}} for s in seed_list(cfg)}
+    claim = evidence.claim(1.0, (0.9, 1.1), "d", n_images=1000, threshold=0.5)
+    facts = {s: {**fake_facts(s), "claims": {"c": claim}} for s in cfg.study_seeds}
     assert seed_study(cfg, facts)["claims"]["c"]["general"] is True
 
 

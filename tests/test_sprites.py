@@ -11,6 +11,7 @@ from PIL import Image
 from generator.config import build_config
 from generator.figures import sprites
 from generator.figures.animations import animation_builders
+from generator.figures.words import LANGUAGES
 from generator.files import read_npz
 from generator.stages import FIGURE_FACTS
 from generator.trace import Trace
@@ -75,7 +76,9 @@ def test_the_timeline_has_each_snapshot_of_the_run(tiny_project):
     assert snapshots[-1]["prediction"] == facts["probe"]["final_prediction"]
     assert snapshots[-1]["probe_loss"] == pytest.approx(facts["probe"]["final_loss"], abs=1e-6)
     assert all(0 < s["probability"] <= 1 for s in snapshots)
-    assert sorted(timeline["sheets"]) == sorted(ANIMATIONS)
+    # one sheet per animation and language (the page's language picks its own)
+    drawn = [stem + words.suffix for stem in ANIMATIONS for words in LANGUAGES]
+    assert sorted(timeline["sheets"]) == sorted(drawn)
 
 
 @pytest.mark.slow

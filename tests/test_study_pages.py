@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from generator import render
+from generator import article, evidence, render
 from generator.study import claims as experiment_claims
 
 INDEX = ("index.md", "index.en.md")
@@ -35,13 +35,13 @@ def seeds_section(markdown: str) -> str:
 def test_the_seeds_table_shows_each_claim_per_seed(tiny_project):
     study = tiny_project.published("seeds.json")
     n = len(study["seeds"])
-    marks = ("✓", "✗")
+    marks = {"holds": "✓", "fails": "✗", "inconclusive": "?"}
     for page in INDEX:
         section = seeds_section((tiny_project.root / "docs" / page).read_text(encoding="utf-8"))
         for claim in study["claims"].values():
             cells = " | ".join(
-                f"{value:,.3f} {marks[0] if holds else marks[1]}"
-                for value, holds in zip(claim["values"], claim["holds"], strict=True)
+                f"{value:,.3f} {marks[verdict]}"
+                for value, verdict in zip(claim["values"], claim["verdicts"], strict=True)
             )
             spread = f"{claim['mean']:,.3f} ± {claim['std']:,.3f}"
             row = f"| {cells} | {spread} | {claim['holds_in']} / {n} |"
@@ -52,7 +52,9 @@ def with_claim_outcomes(context: dict, name: str, holds: list[bool]) -> dict:
     """The context with one claim of the seed study holding in exactly these seeds."""
     changed = copy.deepcopy(context)
     claim = changed["study"]["seeds"]["claims"][name]
-    claim.update(holds=holds, holds_in=sum(holds), general=all(holds), never=not any(holds))
+    verdicts = ["holds" if h else "fails" for h in holds]
+    claim.update(verdicts=verdicts, holds_in=sum(holds), fails_in=len(holds) - sum(holds))
+    claim.update(general=all(holds), never=not any(holds))
     return changed
 
 
@@ -137,12 +139,13 @@ def test_the_standout_unit_verdict_follows_the_seeds(tiny_project, tmp_path, sam
 @pytest.mark.parametrize("name", sorted(experiment_claims.PREDICATES))
 def test_experiment_wording_follows_the_claim(name, tiny_project, tmp_path):
     pages = {}
-    for holds in (True, False):
+    for verdict in evidence.VERDICTS:
         context = copy.deepcopy(tiny_project.render_context)
-        context["study"]["experiments"]["claims"][name]["holds"] = holds
-        pages[holds] = rendered(context, tmp_path / str(holds))
+        claim = context["study"]["experiments"]["claims"][name]
+        claim.update(verdict=verdict, holds=verdict == "holds", enough_sample=True)
+        pages[verdict] = rendered(context, tmp_path / verdict)
     for page in EXPERIMENTS:
-        assert pages[True][page] != pages[False][page], (name, page)
+        assert len({pages[verdict][page] for verdict in evidence.VERDICTS}) == 3, (name, page)
 
 
 def test_the_experiments_page_states_both_models_and_every_noise_level(tiny_project):
@@ -151,15 +154,18 @@ def test_the_experiments_page_states_both_models_and_every_noise_level(tiny_proj
     for page in EXPERIMENTS:
         markdown = (tiny_project.root / "docs" / page).read_text(encoding="utf-8")
         for model in ("cnn", "mlp"):
-            row = f"| {pair[model]['parameters']:,} | {pair[model]['final_test'] * 100:.1f}% |"
+            accuracy = pair[model]["final_test"]["mean"]
+            row = f"| {pair[model]['parameters']:,} | {accuracy * 100:.1f}%"
             assert row in markdown, (page, model)
         for run in results["noise"]["runs"]:
-            assert re.search(
-                rf"^\| {run['noise']}\b.* \| {run['final_test'] * 100:.1f}% \|", markdown, re.M
-            )
-        assert "mlp_vs_cnn.png" in markdown and "noise_levels.png" in markdown
-        for name, claim in results["claims"].items():
-            assert f"| `{name}` | {claim['value']:,.3f} |" in markdown, (page, name)
+            accuracy = run["final_test"]["mean"]
+            assert re.search(rf"^\| {run['noise']}\b.* \| {accuracy * 100:.1f}%", markdown, re.M)
+        lang = article.page_language(page)
+        suffix = article.FIGURE_SUFFIX[lang]  # each page shows its own language's charts
+        assert f"mlp_vs_cnn{suffix}.png" in markdown and f"noise_levels{suffix}.png" in markdown
+        words = article.claim_words(tiny_project.render_context, lang)["experiments"]
+        for sentence in words["say"].values():
+            assert flat(sentence) in flat(markdown), page
 
 
 # --- reproduce this article -----------------------------------------------------------
@@ -201,3 +207,16 @@ def test_the_config_shown_is_the_config_download(tiny_project, page):
     built = tiny_project.site / ("en/index.html" if page.endswith(".en.md") else "index.html")
     reproduce = built.read_text(encoding="utf-8").split('id="reproduce"')[1]
     assert reproduce.count('<div class="highlight"><pre>') == 3
+
+
+def test_the_experiments_charts_are_drawn_in_each_page_language(tiny_project):
+    out, docs = tiny_project.generated, tiny_project.root / "docs"
+    ja_page = (docs / "experiments.md").read_text(encoding="utf-8")
+    en_page = (docs / "experiments.en.md").read_text(encoding="utf-8")
+    for stem in ("mlp_vs_cnn", "noise_levels"):
+        for variant in (".png", ".dark.png"):
+            english, japanese = out / f"{stem}{variant}", out / f"{stem}-ja{variant}"
+            assert english.read_bytes() != japanese.read_bytes(), stem
+        assert f"{stem}-ja.png" in ja_page and f"{stem}-ja." not in en_page
+        assert f"{stem}.npz" in ja_page and f"{stem}.npz" in en_page  # one shared data file
+        assert not (out / f"{stem}-ja.npz").exists()

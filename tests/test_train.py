@@ -12,8 +12,8 @@ def train_entries(project):
 
 
 @pytest.mark.slow  # a whole build again
-def test_two_runs_in_separate_processes_are_identical(tmp_path, tiny_project):
-    again = build_project(tmp_path / "again", "--preset", "tiny")
+def test_two_runs_in_separate_processes_are_identical(tiny_project, tiny_again):
+    again = tiny_again
     assert train_entries(again) == train_entries(tiny_project)
     # The published weights and trace are the main run's.
     first, second = tiny_project.generated, again.generated
@@ -27,9 +27,12 @@ def test_two_runs_in_separate_processes_are_identical(tmp_path, tiny_project):
     assert (first / "downloads.json").read_bytes() == (second / "downloads.json").read_bytes()
 
 
-@pytest.mark.slow  # a whole build again
+@pytest.mark.slow  # a build of the main run (the study's are not compared)
 def test_another_seed_trains_differently(tmp_path, tiny_project):
-    other = build_project(tmp_path / "seed1", "--preset", "tiny", "--train.seed=1")
+    # Seed 2: the tiny run of seed 1 ends at 90% test accuracy, which leaves the article's
+    # required claim (above 90%) inconclusive, so its build stops (the tiny seeds.json).
+    args = ("--preset", "tiny", "--train.seed=2", "--study.enabled=false")
+    other = build_project(tmp_path / "seed2", *args)
     assert other.facts["config_hash"] != tiny_project.facts["config_hash"]
     a, b = tiny_project.generated, other.generated
     assert not np.array_equal(read_npz(a / "weights.npz")["conv1.weight"],

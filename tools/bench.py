@@ -124,13 +124,12 @@ def measure_training(cfg: Config) -> dict[str, float]:
     seconds = time.perf_counter() - start
     # Images are counted from what the run did, not by a forward hook: a global hook costs
     # Python time on every layer call and would slow the very thing it measures.
-    # Evaluations: a subset of the test set each, the whole test and training sets at the
-    # end, and one probe image per step of the probe's history.
-    subset = min(trace.EVAL_SIZE, cfg.data.test_size) * (len(recorder.curves.steps) - 1)
-    whole = cfg.data.test_size + cfg.data.train_size
+    # Evaluations: the whole test set each, the training set at the end, and one probe
+    # image per step of the probe's history.
+    tests = cfg.data.test_size * len(recorder.curves.steps)
     images = {
         "train": cfg.data.train_size * cfg.train.epochs,
-        "eval": subset + whole + len(recorder.history.candidates),
+        "eval": tests + cfg.data.train_size + len(recorder.history.candidates),
     }
     forward = forward_flops(cfg)
     flops = 3 * forward * images["train"] + forward * images["eval"]  # backward ~ 2 forwards

@@ -120,7 +120,7 @@ def run_build(project: Path, *args: str) -> BuildRun:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "TQDM_DISABLE": "1"},
+        env={**BUILD_DATE, **os.environ, "TQDM_DISABLE": "1"},
     )
     assert process.stdout is not None
     output = process.stdout.read()

@@ -2,8 +2,8 @@
 // shipped training step. Not loaded with the page: the section's inline loader adds this
 // script when the reader starts the network (or calls insideTinyCNN.forward), then calls
 // window.insideTinyCNNLive(root). Everything it fetches is listed in live.json, which the
-// build writes (generator/live.py): the weights of each shipped step as float16, one file
-// per step, fetched when that step is first chosen.
+// build writes (generator/live.py): the weights of each shipped step, one file per step,
+// fetched when that step is first chosen.
 
 (() => {
   "use strict";
@@ -94,7 +94,7 @@
     return { conv1, pool1, conv2, pool2, fc1, logits, probs: softmax(logits) };
   }
 
-  // --- weights: float16 files, decoded once per step ----------------------------------
+  // --- weights: one file per step, decoded once ---------------------------------------
 
   function halfToFloat(h) {
     const sign = h & 0x8000 ? -1 : 1;
@@ -105,13 +105,19 @@
     return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
   }
 
+  // Each tensor at its byte offset, little-endian whatever the machine's order: float16
+  // values, or (FC1's weights) int8 values times the float16 scale of their block.
   function decodeWeights(buffer, layout) {
-    const view = new DataView(buffer); // little-endian whatever the machine's order
+    const view = new DataView(buffer);
     const weights = {};
-    for (const { name, shape, offset } of layout) {
-      const count = shape.reduce((a, b) => a * b, 1);
-      const values = new Float32Array(count);
-      for (let k = 0; k < count; k++) values[k] = halfToFloat(view.getUint16(2 * (offset + k), true));
+    for (const { name, shape, offset, encoding, block, scales } of layout) {
+      const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      for (let k = 0; k < values.length; k++) {
+        values[k] =
+          encoding === "int8"
+            ? view.getInt8(offset + k) * halfToFloat(view.getUint16(scales + 2 * Math.floor(k / block), true))
+            : halfToFloat(view.getUint16(offset + 2 * k, true));
+      }
       weights[name] = values;
     }
     return weights;
@@ -270,6 +276,40 @@
     }
   }
 
+  // --- the state in a link: ?try=image,row,column,noise,seed,step#try-it ---------------
+  // image is "square" or a test image's index; step is a shipped training step. A field
+  // that does not parse, or lies outside its range, keeps the section's default.
+
+  function stateLink(state, images, steps) {
+    const image = state.image === "square" ? "square" : images[Number(state.image)].index;
+    const fields = [image, state.top, state.left, state.noise, state.seed, steps[state.step]];
+    const url = new URL(location.href);
+    url.search = `?try=${fields.join(",")}`;
+    url.hash = "try-it";
+    return url.href;
+  }
+
+  function stateFromLink(query, images, steps, room) {
+    const fields = (new URLSearchParams(query).get("try") || "").split(",");
+    const number = (text, low, high, whole = true) => {
+      const value = text === "" ? NaN : Number(text);
+      const ok = value >= low && value <= high && (!whole || Number.isInteger(value));
+      return ok ? value : undefined;
+    };
+    const [image, top, left, noise, seed, step] = fields;
+    const shown = images.findIndex((candidate) => String(candidate.index) === image);
+    const change = {
+      image: image === "square" ? "square" : shown >= 0 ? String(shown) : undefined,
+      top: number(top, 0, room),
+      left: number(left, 0, room),
+      noise: number(noise, 0, 1, false),
+      seed: number(seed, 0, 2 ** 32 - 1),
+      step: steps.indexOf(number(step, 0, Infinity)),
+    };
+    if (change.step < 0) delete change.step;
+    return Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
+  }
+
   // --- the section ---------------------------------------------------------------------
 
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
@@ -381,6 +421,7 @@
       // Announced once the reader pauses: not at every pixel of a drag.
       clearTimeout(announce);
       announce = setTimeout(() => (prediction.textContent = text), 300);
+      $(".tc-live__share").href = stateLink(state, images, api.steps);
       $(".tc-live__where").textContent =
         cell >= 0 ? fill(t.true_cell_text, { cell }) : t.on_border_text;
     }
@@ -432,6 +473,7 @@
     addEventListener("resize", () => update().catch(fail));
 
     if (probe) state.image = String(images.indexOf(probe));
+    Object.assign(state, stateFromLink(location.search, images, api.steps, room));
     $(".tc-live__app").hidden = false;
     await update();
   }

@@ -123,10 +123,12 @@ function startSlider(control, boxes, timeline) {
   control.querySelector(".tc-slider__forward").addEventListener("click", () => step(1));
   control.hidden = false;
 
-  // The bar sticks under the header only until the last animation has scrolled away.
+  // The bar sticks under the header only while an animation shows below it: once the last
+  // one has gone under the bar, the bar would cover the text that follows.
   const lastBox = boxes[boxes.length - 1];
+  const stuckBottom = () => parseFloat(getComputedStyle(control).top) + control.offsetHeight;
   const release = () =>
-    control.classList.toggle("tc-slider--past", lastBox.getBoundingClientRect().bottom < 0);
+    control.classList.toggle("tc-slider--past", lastBox.getBoundingClientRect().bottom < stuckBottom());
   addEventListener("scroll", release, { passive: true });
 
   // Moving pictures only for readers who have not asked for reduced motion; the others

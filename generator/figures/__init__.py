@@ -24,12 +24,22 @@ import numpy as np
 
 from generator.config import Config
 from generator.data import Dataset
-from generator.figures import animations, charts, chrome, datafiles, gif, palette, sprites
+from generator.figures import (
+    animations,
+    charts,
+    chrome,
+    datafiles,
+    gif,
+    palette,
+    population_charts,
+    sprites,
+    words,
+)
 from generator.files import read_npz, write_bytes, write_json, write_npz, write_text
 from generator.trace import Trace
 
 # Every module of the package, so the build's cache key changes when any of them does.
-MODULES = (animations, charts, chrome, datafiles, gif, palette, sprites)
+MODULES = (animations, charts, chrome, datafiles, gif, palette, population_charts, sprites, words)
 
 
 def render_figures(
@@ -42,7 +52,7 @@ def render_figures(
     pyplot is not thread-safe, so every chart stays on this thread.) Each job writes only
     its own files: the bytes do not depend on which finishes first.
     """
-    charted, animated = chart_jobs(cfg, data, trace), animation_jobs(cfg, trace, facts)
+    charted, animated = chart_jobs(cfg, data, trace, facts), animation_jobs(cfg, trace, facts)
     jobs = charted | animated
     with ThreadPoolExecutor(max_workers=1) as worker:
         pending = {stem: worker.submit(write, out) for stem, write in animated.items()}
@@ -50,7 +60,8 @@ def render_figures(
         done |= {stem: future.result() for stem, future in pending.items()}
     written = [name for stem in jobs for name in done[stem]]
     # The README is read back from the written files, so it describes exactly what they hold.
-    saved = {stem: read_npz(out / f"{stem}.npz") for stem in jobs}
+    data = sorted(name.removesuffix(".npz") for name in written if name.endswith(".npz"))
+    saved = {stem: read_npz(out / f"{stem}.npz") for stem in data}
     write_text(out / "figure-data.txt", datafiles.describe(saved))
     write_json(out / "timeline.json", sprites.timeline(trace, out))
     return [*written, "figure-data.txt", "timeline.json"]
@@ -63,11 +74,12 @@ def figure_jobs(
     cfg: Config, data: Dataset, trace: Trace, facts: animations.Facts
 ) -> dict[str, Job]:
     """Figure stem -> the job that writes that figure."""
-    return chart_jobs(cfg, data, trace) | animation_jobs(cfg, trace, facts)
+    return chart_jobs(cfg, data, trace, facts) | animation_jobs(cfg, trace, facts)
 
 
-def chart_jobs(cfg: Config, data: Dataset, trace: Trace) -> dict[str, Job]:
-    return {c.stem: partial(write_chart, c) for c in charts.all_charts(cfg, data, trace)}
+def chart_jobs(cfg: Config, data: Dataset, trace: Trace, facts: animations.Facts) -> dict[str, Job]:
+    made = [*charts.all_charts(cfg, data, trace), *population_charts.all_charts(cfg, facts)]
+    return {c.image_stem: partial(write_chart, c) for c in made}
 
 
 def animation_jobs(cfg: Config, trace: Trace, facts: animations.Facts) -> dict[str, Job]:
@@ -76,19 +88,20 @@ def animation_jobs(cfg: Config, trace: Trace, facts: animations.Facts) -> dict[s
 
 
 def write_chart(chart: charts.Chart, out: Path) -> list[str]:
-    names = [f"{chart.stem}{theme.suffix}.png" for theme in charts.THEMES]
+    names = [f"{chart.image_stem}{theme.suffix}.png" for theme in charts.THEMES]
     for name, theme in zip(names, charts.THEMES, strict=True):
         write_bytes(out / name, charts.chart_png(chart, theme))
+    if chart.words.suffix:  # the data is the same in every language: written once
+        return names
     return [*names, write_data(out, chart.stem, chart.arrays)]
 
 
 def write_animation(build: Callable[[], animations.Animation], out: Path) -> list[str]:
     animation = build()
-    return [
-        *gif.save_animation(out, animation),
-        *sprites.save_sprite(out, animation),
-        write_data(out, animation.stem, animation.arrays),
-    ]
+    names = [*gif.save_animation(out, animation), *sprites.save_sprite(out, animation)]
+    if animation.stem != animation.data_stem:  # another language: its data is written once
+        return names
+    return [*names, write_data(out, animation.data_stem, animation.arrays)]
 
 
 def write_data(out: Path, stem: str, arrays: dict[str, np.ndarray]) -> str:

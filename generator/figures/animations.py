@@ -45,6 +45,7 @@ from generator.figures.palette import (
     build_palette,
     luminance,
 )
+from generator.figures.words import LANGUAGES, Words
 from generator.measure import relative_change
 from generator.trace import Trace
 
@@ -62,11 +63,12 @@ Facts = dict[str, Any]
 
 @dataclass(frozen=True)
 class Animation:
-    stem: str
+    stem: str  # of its image files: the figure's stem and its language's suffix
     frames: np.ndarray  # (K, H, W) uint8 palette indices
     palette: np.ndarray  # (SIZE, 3) uint8, the same for every frame
     data_boxes: tuple[Box, ...]  # where the recorded values are drawn
-    arrays: dict[str, np.ndarray]  # the data behind the figure, saved as <stem>.npz
+    arrays: dict[str, np.ndarray]  # the data behind the figure, saved as <data_stem>.npz
+    data_stem: str  # the same in every language
 
     def visible_change(self) -> np.ndarray:
         """(K-1,) mean absolute luminance change between consecutive frames, in grey
@@ -105,7 +107,7 @@ def frames_from(canvas: np.ndarray, count: int) -> np.ndarray:
     return np.broadcast_to(canvas, (count, *canvas.shape)).copy()
 
 
-def add_status(frames: np.ndarray, trace: Trace, second_lines: list[str]) -> None:
+def add_status(frames: np.ndarray, trace: Trace, words: Words, second_lines: list[str]) -> None:
     """Progress bar, step and epoch on every frame, then one animation-specific line."""
     total = int(trace.steps[-1])
     progress = progress_box(frames.shape)
@@ -114,15 +116,14 @@ def add_status(frames: np.ndarray, trace: Trace, second_lines: list[str]) -> Non
     for frame, step, epoch, line in zip(
         frames, trace.steps, trace.epochs, second_lines, strict=True
     ):
-        put_text(frame, top, MARGIN, f"step {step} of {total} \u00b7 epoch {epoch:.2f}")
+        put_text(frame, top, MARGIN, words.status.format(step=step, total=total, epoch=epoch))
         put_text(frame, top + LINE, MARGIN, line)
 
 
-def probe_lines(trace: Trace) -> list[str]:
+def probe_lines(trace: Trace, words: Words) -> list[str]:
     probs = trace.stages["probs"]
     return [
-        f"probe: true cell {trace.probe_label} \u00b7 predicted {p.argmax()} "
-        f"(p = {p.max():.2f}) \u00b7 loss {loss:.3f}"
+        words.probe_status.format(label=trace.probe_label, pred=p.argmax(), p=p.max(), loss=loss)
         for p, loss in zip(probs, trace.probe_loss, strict=True)
     ]
 
@@ -138,21 +139,21 @@ def steps_arrays(trace: Trace) -> dict[str, np.ndarray]:
 class MapFigure:
     stem: str
     stage: str
-    title: str
+    title: str  # the Words field
     signed: bool  # before ReLU: diverging colours centred on zero
     factor: int  # integer upscaling of each map
     columns: int = 8
 
 
 MAP_FIGURES = (
-    MapFigure("conv1_fmap_evolution", "conv1", "Conv1 output for the probe, before ReLU", True, 2),
-    MapFigure("pool1_fmap_evolution", "pool1", "MaxPool1 output (after ReLU)", False, 3),
-    MapFigure("conv2_fmap_evolution", "conv2", "Conv2 output for the probe, before ReLU", True, 3),
-    MapFigure("pool2_fmap_evolution", "pool2", "MaxPool2 output (after ReLU)", False, 4),
+    MapFigure("conv1_fmap_evolution", "conv1", "conv1_title", True, 2),
+    MapFigure("pool1_fmap_evolution", "pool1", "pool1_title", False, 3),
+    MapFigure("conv2_fmap_evolution", "conv2", "conv2_title", True, 3),
+    MapFigure("pool2_fmap_evolution", "pool2", "pool2_title", False, 4),
 )
 
 
-def draw_probe(canvas: np.ndarray, top: int, cfg: Config, trace: Trace) -> Box:
+def draw_probe(canvas: np.ndarray, top: int, cfg: Config, trace: Trace, words: Words) -> Box:
     """The probe image in greys with its target cell outlined, and a caption."""
     size = trace.probe_image.shape[0] * PROBE_FACTOR
     box = Box(top, MARGIN, size, size)
@@ -165,14 +166,13 @@ def draw_probe(canvas: np.ndarray, top: int, cfg: Config, trace: Trace) -> Box:
         edges[row + 1] - edges[row], edges[column + 1] - edges[column],
     )  # fmt: skip
     outline(canvas, Box(cell.top + 1, cell.left + 1, cell.height - 2, cell.width - 2), HIGHLIGHT)
-    put_text(canvas, box.bottom + 4, MARGIN, "probe image", SMALL)
-    put_text(
-        canvas, box.bottom + 4 + SMALL + 3, MARGIN, f"cell {trace.probe_label}", SMALL, HIGHLIGHT
-    )
+    put_text(canvas, box.bottom + 4, MARGIN, words.probe_image, SMALL)
+    cell_name = words.cell.format(cell=trace.probe_label)
+    put_text(canvas, box.bottom + 4 + SMALL + 3, MARGIN, cell_name, SMALL, HIGHLIGHT)
     return box
 
 
-def map_animation(figure: MapFigure, cfg: Config, trace: Trace) -> Animation:
+def map_animation(figure: MapFigure, cfg: Config, trace: Trace, words: Words) -> Animation:
     maps = trace.stages[figure.stage]  # (K, C, h, w)
     count, height, width = maps.shape[1:]
     scale = Scale.fit(maps, figure.signed)
@@ -185,14 +185,14 @@ def map_animation(figure: MapFigure, cfg: Config, trace: Trace) -> Animation:
     canvas = start_canvas(
         max(grid.box.bottom, HEADER + probe_size + 40, bar.bottom + 30) + 8,
         bar.right + bar_label_width(scale) + MARGIN,
-        figure.title,
+        getattr(words, figure.title),
     )
-    draw_probe(canvas, grid.top + SMALL + 3, cfg, trace)
+    draw_probe(canvas, grid.top + SMALL + 3, cfg, trace, words)
     grid.label(canvas)
-    colour_bar(canvas, bar, scale, "value")
+    colour_bar(canvas, bar, scale, words.value)
     frames = frames_from(canvas, len(maps))
     grid.paste(frames, upscale(scale.indices(maps), figure.factor))
-    add_status(frames, trace, probe_lines(trace))
+    add_status(frames, trace, words, probe_lines(trace, words))
     arrays = {
         **steps_arrays(trace),
         "values": maps,
@@ -202,7 +202,8 @@ def map_animation(figure: MapFigure, cfg: Config, trace: Trace) -> Animation:
         "probe_loss": trace.probe_loss,
     }
     tiles = tuple(grid.tile(k) for k in range(count))
-    return Animation(figure.stem, frames, build_palette(scale.cmap), tiles, arrays)
+    stem = figure.stem + words.suffix
+    return Animation(stem, frames, build_palette(scale.cmap), tiles, arrays, figure.stem)
 
 
 # --- Conv1 kernels ------------------------------------------------------------------------
@@ -210,21 +211,21 @@ def map_animation(figure: MapFigure, cfg: Config, trace: Trace) -> Animation:
 KERNEL_FACTOR = 12
 
 
-def kernel_animation(trace: Trace) -> Animation:
+def kernel_animation(trace: Trace, words: Words) -> Animation:
     """The kernels on one shared scale, and their change since initialisation on another."""
     weights = trace.conv1_weight  # (K, C1, 3, 3)
     change = weights - weights[0]
     count, size = weights.shape[1], weights.shape[-1] * KERNEL_FACTOR
     panels = (
-        (weights, "kernels W (one shared scale)", Scale.fit(weights, True, clip=False)),
-        (change, "change since step 0, W \u2212 W\u2080", Scale.fit(change, True, clip=False)),
+        (weights, words.kernels_panel, Scale.fit(weights, True, clip=False)),
+        (change, words.change_panel, Scale.fit(change, True, clip=False)),
     )
     grids, top = [], HEADER
     for _ in panels:
         grids.append(Grid(top + LINE, MARGIN, count, min(8, count), size, size))
         top = grids[-1].box.bottom + 12
     width = grids[0].box.right + 24 + max(bar_label_width(scale) for _, _, scale in panels) + MARGIN
-    canvas = start_canvas(top + 4, width, "Conv1 kernels (3x3) over training")
+    canvas = start_canvas(top + 4, width, words.kernels_title)
     for grid, (_, subtitle, scale) in zip(grids, panels, strict=True):
         put_text(canvas, grid.top - LINE, MARGIN, subtitle)
         grid.label(canvas)
@@ -237,6 +238,7 @@ def kernel_animation(trace: Trace) -> Animation:
     add_status(
         frames,
         trace,
+        words,
         [f"\u2016W \u2212 W\u2080\u2016 / \u2016W\u2080\u2016 = {m:.3f}" for m in moved],
     )
     arrays = {
@@ -248,9 +250,9 @@ def kernel_animation(trace: Trace) -> Animation:
         **panels[1][2].arrays("change_scale"),
     }
     boxes = tuple(grid.tile(k) for grid in grids for k in range(count))
-    return Animation(
-        "conv1_filters_evolution", frames, build_palette(panels[0][2].cmap), boxes, arrays
-    )
+    stem = "conv1_filters_evolution"
+    palette = build_palette(panels[0][2].cmap)
+    return Animation(stem + words.suffix, frames, palette, boxes, arrays, stem)
 
 
 # --- vectors as bars ------------------------------------------------------------------------
@@ -260,15 +262,15 @@ def kernel_animation(trace: Trace) -> Animation:
 class VectorFigure:
     stem: str
     stage: str
-    title: str
+    title: str  # the Words field
     signed: bool
     slot: int  # px per bar, gaps included
 
 
 VECTOR_FIGURES = (
-    VectorFigure("fc1_fmap_evolution", "relu3", "FC1 output after ReLU (64 units)", False, 7),
-    VectorFigure("logits_fmap_evolution", "logits", "Logits: FC2 output, before softmax", True, 32),
-    VectorFigure("probs_fmap_evolution", "probs", "Softmax probabilities", False, 32),
+    VectorFigure("fc1_fmap_evolution", "relu3", "fc1_title", False, 7),
+    VectorFigure("logits_fmap_evolution", "logits", "logits_title", True, 32),
+    VectorFigure("probs_fmap_evolution", "probs", "probs_title", False, 32),
 )
 PLOT_HEIGHT = 128
 TICK_ROOM = 9  # px from a tick label's right edge to the plot
@@ -280,12 +282,14 @@ def axis_width(axis: Scale) -> int:
     return TICK_ROOM + max(text_width(format_value(v)) for v in labels)
 
 
-def highlighted(figure: VectorFigure, trace: Trace, facts: Facts) -> tuple[int, int, int, str]:
+def highlighted(
+    figure: VectorFigure, trace: Trace, facts: Facts, words: Words
+) -> tuple[int, int, int, str]:
     """(index, ink, tint, label) of the highlighted bar: standout FC1 unit, or true class."""
     if figure.stage == "relu3":
         unit = facts["fc1_standout"]["unit"]
-        return unit, STANDOUT, STANDOUT_TINT, f"unit {unit}: largest at the end"
-    return trace.probe_label, HIGHLIGHT, HIGHLIGHT_TINT, "true cell"
+        return unit, STANDOUT, STANDOUT_TINT, words.standout.format(unit=unit)
+    return trace.probe_label, HIGHLIGHT, HIGHLIGHT_TINT, words.true_cell
 
 
 def bar_axis(figure: VectorFigure, values: np.ndarray) -> Scale:
@@ -310,15 +314,17 @@ def value_rows(values: np.ndarray, axis: Scale) -> np.ndarray:
     return np.round(np.clip(fraction, 0, 1) * (PLOT_HEIGHT - 1)).astype(int)
 
 
-def vector_animation(figure: VectorFigure, trace: Trace, facts: Facts) -> Animation:
+def vector_animation(figure: VectorFigure, trace: Trace, facts: Facts, words: Words) -> Animation:
     values = trace.stages[figure.stage]  # (K, n)
     units = values.shape[1]
     axis = bar_axis(figure, values)
     plot = Box(HEADER + 8, MARGIN + axis_width(axis), PLOT_HEIGHT, units * figure.slot)
     canvas = start_canvas(
-        plot.bottom + 2 * LINE + 14, max(plot.right + 2 * MARGIN, 330), figure.title
+        plot.bottom + 2 * LINE + 14,
+        max(plot.right + 2 * MARGIN, 330),
+        getattr(words, figure.title).format(units=units),
     )
-    index, ink, tint, label = highlighted(figure, trace, facts)
+    index, ink, tint, label = highlighted(figure, trace, facts, words)
     Box(plot.top, plot.left + index * figure.slot, plot.height, figure.slot).of(canvas)[:] = tint
     zero = int(value_rows(np.zeros(1), axis)[0])
     draw_bar_axis(canvas, plot, axis, zero)
@@ -335,7 +341,7 @@ def vector_animation(figure: VectorFigure, trace: Trace, facts: Facts) -> Animat
     region[:] = np.where(filled.repeat(figure.slot, axis=2) & solid, colours, region)
     if axis.low < 0:
         region[:, zero] = GREY + GREYS // 2  # the zero line stays visible through the bars
-    add_status(frames, trace, probe_lines(trace))
+    add_status(frames, trace, words, probe_lines(trace, words))
     arrays = {
         **steps_arrays(trace),
         "values": values,
@@ -344,7 +350,8 @@ def vector_animation(figure: VectorFigure, trace: Trace, facts: Facts) -> Animat
         "highlight": np.int64(index),
         "probe_label": np.int64(trace.probe_label),
     }
-    return Animation(figure.stem, frames, build_palette(axis.cmap), (plot,), arrays)
+    stem = figure.stem + words.suffix
+    return Animation(stem, frames, build_palette(axis.cmap), (plot,), arrays, figure.stem)
 
 
 def draw_bar_axis(canvas: np.ndarray, plot: Box, axis: Scale, zero: int) -> None:
@@ -385,16 +392,21 @@ def label_units(
 
 
 def animation_builders(
-    cfg: Config, trace: Trace, facts: Facts
+    cfg: Config, trace: Trace, facts: Facts, languages: tuple[Words, ...] = LANGUAGES
 ) -> dict[str, Callable[[], Animation]]:
-    """Figure stem -> a function that builds that animation (each is built only when asked)."""
-    builders: dict[str, Callable[[], Animation]] = {
-        "conv1_filters_evolution": partial(kernel_animation, trace)
-    }
-    builders.update({f.stem: partial(map_animation, f, cfg, trace) for f in MAP_FIGURES})
-    builders.update({f.stem: partial(vector_animation, f, trace, facts) for f in VECTOR_FIGURES})
+    """Figure stem -> a function that builds that animation (each is built only when asked),
+    one per language: the stem carries the language's suffix."""
+    builders: dict[str, Callable[[], Animation]] = {}
+    for words in languages:
+        builders["conv1_filters_evolution" + words.suffix] = partial(kernel_animation, trace, words)
+        for m in MAP_FIGURES:
+            builders[m.stem + words.suffix] = partial(map_animation, m, cfg, trace, words)
+        for v in VECTOR_FIGURES:
+            builders[v.stem + words.suffix] = partial(vector_animation, v, trace, facts, words)
     return builders
 
 
-def all_animations(cfg: Config, trace: Trace, facts: Facts) -> list[Animation]:
-    return [build() for build in animation_builders(cfg, trace, facts).values()]
+def all_animations(
+    cfg: Config, trace: Trace, facts: Facts, languages: tuple[Words, ...] = LANGUAGES
+) -> list[Animation]:
+    return [build() for build in animation_builders(cfg, trace, facts, languages).values()]

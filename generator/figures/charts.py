@@ -19,11 +19,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from cycler import cycler
+from matplotlib import font_manager
+from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
+from generator import fonts
 from generator.config import Config
 from generator.data import Dataset, cell_edges
+from generator.figures.words import EN, LANGUAGES, Words
 from generator.trace import Trace
 
 
@@ -61,14 +66,29 @@ THEMES = (LIGHT, DARK)
 
 @dataclass(frozen=True)
 class Chart:
-    stem: str
+    stem: str  # the figure's, without the language suffix: its data is the same in each
     draw: Callable[[Theme], Figure]
     arrays: dict[str, np.ndarray]  # the data behind the chart, saved as <stem>.npz
+    words: Words = EN
+
+    @property
+    def image_stem(self) -> str:
+        return self.stem + self.words.suffix
+
+
+def language_rc(words: Words) -> dict[str, Any]:
+    """Japanese charts are set in Noto Sans CJK JP, which has Latin letters too."""
+    if words.lang != "ja":
+        return {}
+    family = fonts.JAPANESE_FAMILY
+    if family not in {f.name for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(fonts.japanese_file()))
+    return {"font.family": [family, "DejaVu Sans"]}  # DejaVu: signs Noto CJK lacks
 
 
 def chart_png(chart: Chart, theme: Theme) -> bytes:
     matplotlib.rcdefaults()
-    with matplotlib.rc_context(theme.rc):
+    with matplotlib.rc_context(theme.rc | language_rc(chart.words)):
         figure = chart.draw(theme)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
@@ -126,7 +146,7 @@ def column_labels(ax: plt.Axes, columns: int, size: int, labels: list[str]) -> N
         ax.text(c * (size + GAP) + size / 2 - 0.5, -3, label, ha="center", va="bottom", fontsize=9)
 
 
-def contact_sheet(cfg: Config, data: Dataset) -> Chart:
+def contact_sheet(cfg: Config, data: Dataset, words: Words) -> Chart:
     split, classes = data.test, cfg.data.grid**2
     chosen = samples_per_cell(split.labels, classes, per_cell=2)
     images = np.where(chosen[..., None, None] >= 0, split.clean[chosen], np.nan)
@@ -135,15 +155,19 @@ def contact_sheet(cfg: Config, data: Dataset) -> Chart:
         figure, ax = plt.subplots(figsize=(classes * 0.85, 2.3))
         draw_sheet(ax, images, theme)
         grid_overlay(ax, chosen.shape, cfg.data.image_size, cell_edges(cfg.data), theme.overlay)
-        column_labels(ax, classes, cfg.data.image_size, [f"label {c}" for c in range(classes)])
+        column_labels(ax, classes, cfg.data.image_size, cell_labels(words, classes))
         figure.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9)
         return figure
 
     arrays = {"indices": chosen, "images": images, "cell_edges": cell_edges(cfg.data)}
-    return Chart("contact_sheet", draw, arrays)
+    return Chart("contact_sheet", draw, arrays, words)
 
 
-def noisy_preview(cfg: Config, data: Dataset) -> Chart:
+def cell_labels(words: Words, classes: int) -> list[str]:
+    return [words.label.format(cell=c) for c in range(classes)]
+
+
+def noisy_preview(cfg: Config, data: Dataset, words: Words) -> Chart:
     """One sample per cell as the model sees it, and the same sample without noise below."""
     split, classes = data.test, cfg.data.grid**2
     chosen = samples_per_cell(split.labels, classes, per_cell=1)[0]
@@ -155,13 +179,20 @@ def noisy_preview(cfg: Config, data: Dataset) -> Chart:
     )
 
     def draw(theme: Theme) -> Figure:
-        figure, ax = plt.subplots(figsize=(classes * 0.85 + 0.9, 2.3))
+        figure, ax = plt.subplots(figsize=(classes * 0.85 + 0.9, 2.75))
         draw_sheet(ax, pairs, theme)
-        column_labels(ax, classes, cfg.data.image_size, [f"label {c}" for c in range(classes)])
+        column_labels(ax, classes, cfg.data.image_size, cell_labels(words, classes))
         size = cfg.data.image_size
-        for row, name in enumerate(("with noise", "without noise")):
+        for row, name in enumerate((words.with_noise, words.without_noise)):
             ax.text(-3, row * (size + GAP) + size / 2, name, ha="right", va="center", fontsize=9)
-        figure.subplots_adjust(left=0.12, right=0.99, bottom=0.02, top=0.9)
+        # The grey scale of the pixel values: the background is not black, and the noise
+        # is clipped at both ends of it.
+        scale = figure.add_axes((0.4, 0.2, 0.3, 0.035))
+        grey = ScalarMappable(Normalize(0, 1), "gray")
+        figure.colorbar(grey, cax=scale, orientation="horizontal")
+        scale.set_xlabel(words.pixel_value, fontsize=9)
+        scale.tick_params(labelsize=8)
+        figure.subplots_adjust(left=0.12, right=0.99, bottom=0.34, top=0.92)
         return figure
 
     arrays = {
@@ -170,7 +201,7 @@ def noisy_preview(cfg: Config, data: Dataset) -> Chart:
         "clean": pairs[1],
         "noise_std": np.float64(cfg.data.noise),
     }
-    return Chart("noisy_dataset_preview", draw, arrays)
+    return Chart("noisy_dataset_preview", draw, arrays, words)
 
 
 # --- training -----------------------------------------------------------------------------------
@@ -181,23 +212,23 @@ def mark_snapshots(ax: plt.Axes, steps: np.ndarray, colour: str) -> None:
     ax.vlines(steps, 0, 0.04, transform=ax.get_xaxis_transform(), colors=colour, linewidth=0.8)
 
 
-def training_curves(trace: Trace) -> Chart:
+def training_curves(trace: Trace, words: Words) -> Chart:
     steps = trace.eval_steps
 
     def draw(theme: Theme) -> Figure:
         figure, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9, 3.4))
-        loss_ax.plot(steps[1:], trace.batch_loss[1:], label="training batch", alpha=0.7)
-        loss_ax.plot(steps, trace.test_loss, label="test set")
-        loss_ax.plot(trace.steps, trace.probe_loss, label="probe image", linewidth=1)
+        loss_ax.plot(steps[1:], trace.batch_loss[1:], label=words.training_batch, alpha=0.7)
+        loss_ax.plot(steps, trace.test_loss, label=words.test_set)
+        loss_ax.plot(trace.steps, trace.probe_loss, label=words.probe_image, linewidth=1)
         loss_ax.set_yscale("log")
         loss_ax.minorticks_off()  # decades are enough, and each tick costs drawing time
-        loss_ax.set_ylabel("cross-entropy loss (log scale)")
-        acc_ax.plot(steps[1:], trace.batch_acc[1:], label="training batch", alpha=0.7)
-        acc_ax.plot(steps, trace.test_acc, label="test set")
+        loss_ax.set_ylabel(words.loss_log)
+        acc_ax.plot(steps[1:], trace.batch_acc[1:], label=words.training_batch, alpha=0.7)
+        acc_ax.plot(steps, trace.test_acc, label=words.test_set)
         acc_ax.set_ylim(0, 1.02)
-        acc_ax.set_ylabel("accuracy")
+        acc_ax.set_ylabel(words.accuracy)
         for ax in (loss_ax, acc_ax):
-            ax.set_xlabel("training step (ticks: snapshots)")
+            ax.set_xlabel(words.step_ticks)
             mark_snapshots(ax, trace.steps, theme.foreground)
             ax.legend(fontsize=8)
             for side in ("top", "right"):
@@ -215,10 +246,10 @@ def training_curves(trace: Trace) -> Chart:
         "epochs": trace.epochs,
         "probe_loss": trace.probe_loss,
     }
-    return Chart("training_curves", draw, arrays)
+    return Chart("training_curves", draw, arrays, words)
 
 
-def confusion_matrix(trace: Trace) -> Chart:
+def confusion_matrix(trace: Trace, words: Words) -> Chart:
     classes = trace.stages["probs"].shape[1]
     counts = np.bincount(
         trace.test_labels * classes + trace.test_pred, minlength=classes * classes
@@ -234,20 +265,27 @@ def confusion_matrix(trace: Trace) -> Chart:
             ax.text(pred, true, str(count), ha="center", va="center", fontsize=8, color=colour)
         ax.set_xticks(range(classes))
         ax.set_yticks(range(classes))
-        ax.set_xlabel("predicted cell")
-        ax.set_ylabel("true cell")
-        ax.set_title(f"final model, {counts.sum()} test images", fontsize=10)
+        ax.set_xlabel(words.predicted_cell)
+        ax.set_ylabel(words.true_cell)
+        ax.set_title(words.final_model.format(count=counts.sum()), fontsize=10)
         figure.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.92)
         return figure
 
     arrays = {"counts": counts, "test_pred": trace.test_pred, "test_labels": trace.test_labels}
-    return Chart("confusion_matrix", draw, arrays)
+    return Chart("confusion_matrix", draw, arrays, words)
 
 
-def all_charts(cfg: Config, data: Dataset, trace: Trace) -> list[Chart]:
+def all_charts(
+    cfg: Config, data: Dataset, trace: Trace, languages: tuple[Words, ...] = LANGUAGES
+) -> list[Chart]:
+    """Every chart in every language."""
     return [
-        contact_sheet(cfg, data),
-        noisy_preview(cfg, data),
-        training_curves(trace),
-        confusion_matrix(trace),
+        chart
+        for words in languages
+        for chart in (
+            contact_sheet(cfg, data, words),
+            noisy_preview(cfg, data, words),
+            training_curves(trace, words),
+            confusion_matrix(trace, words),
+        )
     ]

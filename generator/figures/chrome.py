@@ -1,23 +1,25 @@
 """Drawing on a palette-index canvas: text, boxes, tiles, colour bars, progress bars.
 
 A canvas is a 2-D uint8 array of palette indices on a white background.
-Text is rasterised by Pillow (one small image per string, about 0.1 ms) in the
-font matplotlib ships, and its anti-aliasing mapped onto the grey ramp.
+Text is rasterised by Pillow (one small image per string, about 0.1 ms) and its
+anti-aliasing mapped onto the grey ramp: in the font matplotlib ships, and its Japanese
+runs in Noto Sans CJK JP (generator/fonts.py), on the same line box.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 
 import matplotlib
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from generator import fonts
 from generator.figures.palette import BLACK, GREYS, LEVELS, PROGRESS, WHITE, Scale
 
-FONT_FILE = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
 TEXT = 11  # px, the default text size
 SMALL = 9  # px, channel and unit labels
 LINE = 15  # px between text lines
@@ -48,18 +50,35 @@ def blank(height: int, width: int) -> np.ndarray:
     return np.full((height, width), WHITE, dtype=np.uint8)
 
 
+LATIN_FONT = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+
 @cache
-def font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_FILE), size)
+def font(size: int, japanese: bool = False) -> ImageFont.FreeTypeFont:
+    if japanese:
+        return ImageFont.truetype(str(fonts.japanese_file()), size, index=fonts.JAPANESE_INDEX)
+    return ImageFont.truetype(str(LATIN_FONT), size)
 
 
 def text_mask(string: str, size: int) -> np.ndarray:
-    """(h, w) coverage 0..255 of a line of text, h = the font's full line height."""
-    face = font(size)
-    ascent, descent = face.getmetrics()
-    width = max(1, int(np.ceil(face.getlength(string))))
+    """(h, w) coverage 0..255 of a line of text, h = the Latin font's full line height.
+
+    Japanese runs are drawn in Noto Sans CJK JP, everything else in DejaVu Sans (which has
+    the subscripts and math signs Noto CJK lacks), all on the Latin font's baseline and
+    line box (Noto CJK's own line is a third taller), so a layout made for one script has
+    room for the other.
+    """
+    ascent, descent = font(size).getmetrics()
+    pieces = [
+        ("".join(chars), font(size, japanese))
+        for japanese, chars in groupby(string, fonts.is_japanese)
+    ]
+    width = max(1, int(np.ceil(sum(face.getlength(text) for text, face in pieces))))
     image = Image.new("L", (width, ascent + descent))
-    ImageDraw.Draw(image).text((0, 0), string, font=face, fill=255)
+    draw, x = ImageDraw.Draw(image), 0.0
+    for text, face in pieces:
+        draw.text((x, ascent), text, font=face, fill=255, anchor="ls")
+        x += face.getlength(text)
     return np.asarray(image)
 
 

@@ -41,6 +41,16 @@ KEYS = {
     "counts": "confusion counts of the final model, [true cell, predicted cell]",
     "test_pred": "final prediction for every test image",
     "test_labels": "true cell of every test image",
+    "class_means": "mean FC1 output (after ReLU) over the test images of each true cell, "
+    "(cell, unit)",
+    "dead_units": "FC1 units that are 0 on every test image",
+    "unit_order": "the live units in the order of the map's rows (by the cell they answer most)",
+    "units": "the FC1 units whose weight maps are shown: the live ones most active on the test set",
+    "templates": "those units' FC1 weights summed over MaxPool2's channels, (unit, row, column)",
+    "mean_activity": "mean FC1 output of every unit over the test set",
+    "conv1_silent_share": "per Conv1 channel, share of test images on which it is 0 everywhere "
+    "after ReLU",
+    "conv2_silent_share": "the same per Conv2 channel",
 }
 
 

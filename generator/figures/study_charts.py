@@ -15,24 +15,28 @@ from matplotlib.figure import Figure
 
 from generator.figures import write_chart
 from generator.figures.charts import Chart, Theme
+from generator.figures.words import LANGUAGES, Words
 
 
-def mlp_vs_cnn_chart(result: dict[str, Any]) -> Chart:
+def mlp_vs_cnn_chart(result: dict[str, Any], words: Words) -> Chart:
     steps = result["steps"]
 
     def draw(theme: Theme) -> Figure:
         figure, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(10, 3.6))
         for name, label in (("cnn", "TinyCNN"), ("mlp", "MLP")):
             run = result[name]
-            legend = f"{label} ({run['parameters']:,} parameters)"
-            acc_ax.plot(steps, run["test_acc"], label=legend)
+            legend = words.model_runs.format(
+                label=label, parameters=run["parameters"], seeds=len(run["seeds"])
+            )
+            line = acc_ax.plot(steps, run["test_acc"], label=legend)[0]
+            acc_ax.fill_between(steps, *run["test_acc_range"], color=line.get_color(), alpha=0.2)
             loss_ax.plot(steps, run["test_loss"], label=legend)
-        acc_ax.set_ylabel("test accuracy")
+        acc_ax.set_ylabel(words.test_acc_band)
         acc_ax.set_ylim(0, 1.02)
-        loss_ax.set_ylabel("test loss")
+        loss_ax.set_ylabel(words.test_loss_mean)
         loss_ax.set_yscale("log")
         for ax in (acc_ax, loss_ax):
-            ax.set_xlabel("step")
+            ax.set_xlabel(words.step)
             ax.legend()
         figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.97, wspace=0.25)
         return figure
@@ -45,53 +49,70 @@ def mlp_vs_cnn_chart(result: dict[str, Any]) -> Chart:
             for k in ("test_acc", "test_loss")
         },
     }
-    return Chart("mlp_vs_cnn", draw, arrays)
+    return Chart("mlp_vs_cnn", draw, arrays, words)
 
 
-def noise_chart(result: dict[str, Any]) -> Chart:
+LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)))
+
+
+def noise_chart(result: dict[str, Any], words: Words) -> Chart:
     runs = result["runs"]
+    final = np.array([r["final_test"]["mean"] for r in runs])
+    final_interval = np.array([r["final_test"]["interval"] for r in runs])
+    box = np.array([r["observer"]["accuracy"] for r in runs])
+    square = runs[0]["observer"]["data"]["snr"]["side"]
 
     def draw(theme: Theme) -> Figure:
         figure, (curve_ax, final_ax) = plt.subplots(1, 2, figsize=(10, 3.6))
         colours = plt.get_cmap("viridis")(np.linspace(0.15, 0.85, len(runs)))
-        for run, colour in zip(runs, colours, strict=True):
-            curve_ax.plot(
-                result["steps"], run["test_acc"], color=colour, label=f"noise {run['noise']:g}"
-            )
-        curve_ax.axhline(0.9, color="grey", linestyle=":", linewidth=1)
-        curve_ax.set_xlabel("step")
-        curve_ax.set_ylabel("test accuracy")
+        for k, (run, colour) in enumerate(zip(runs, colours, strict=True)):
+            label = words.noise_level.format(noise=run["noise"])
+            if all(step is None for step in run["step_test_90"]):
+                label += words.never_bar.format(bar=result["bar"])
+            # colour and dash both tell the levels apart: neighbours' greens are close
+            style = LINE_STYLES[k % len(LINE_STYLES)]
+            curve_ax.plot(result["steps"], run["test_acc"], color=colour, ls=style, label=label)
+        curve_ax.axhline(result["bar"], color="grey", linestyle=":", linewidth=1)
+        curve_ax.set_xlabel(words.step)
+        curve_ax.set_ylabel(words.test_acc_mean)
         curve_ax.set_ylim(0, 1.02)
         curve_ax.legend(fontsize=8)
-        final_ax.plot(result["levels"], [r["final_test"] for r in runs], "o-")
-        final_ax.set_xlabel("noise (std)")
-        final_ax.set_ylabel("final test accuracy")
+        errors = np.abs(final_interval.T - final)
+        seeds = len(runs[0]["seeds"])
+        final_ax.errorbar(
+            result["levels"], final, yerr=errors, fmt="o-", capsize=3,
+            label=words.cnn_interval.format(seeds=seeds),
+        )  # fmt: skip
+        # the reference: what summing the square's pixels gets without any training
+        final_ax.plot(
+            result["levels"], box, color="grey", ls=":", marker="x",
+            label=words.box_template.format(square=square),
+        )  # fmt: skip
+        final_ax.set_xlabel(words.noise_std)
+        final_ax.set_ylabel(words.final_acc)
         final_ax.set_ylim(0, 1.02)
-        reached = [r for r in runs if r["step_test_90"] is not None]
-        steps_ax = final_ax.twinx()
-        second = theme.lines[1]
-        steps_ax.plot(
-            [r["noise"] for r in reached], [r["step_test_90"] for r in reached], "s--", color=second
-        )
-        steps_ax.set_ylabel("steps to 90% test accuracy", color=second)
-        steps_ax.set_ylim(0, result["steps"][-1])
-        figure.subplots_adjust(left=0.07, right=0.93, bottom=0.14, top=0.97, wspace=0.3)
+        final_ax.legend(fontsize=8, loc="lower left")
+        figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.97, wspace=0.25)
         return figure
 
     arrays = {
         "steps": np.array(result["steps"]),
         "levels": np.array(result["levels"]),
         "test_acc": np.array([r["test_acc"] for r in runs]),
-        "final_test": np.array([r["final_test"] for r in runs]),
-        # NaN: that level never reached 90% within the run
-        "step_test_90": np.array(
-            [np.nan if r["step_test_90"] is None else r["step_test_90"] for r in runs]
-        ),
+        "final_test": final,
+        "final_test_interval": final_interval,
+        "final_by_seed": np.array(result["final_by_seed"]),
+        "box_template": box,
     }
-    return Chart("noise_levels", draw, arrays)
+    return Chart("noise_levels", draw, arrays, words)
 
 
 def render_charts(summary: dict[str, Any], out: Path) -> list[str]:
-    """Each chart light and dark (X.png, X.dark.png) and its data (X.npz)."""
-    charts = (mlp_vs_cnn_chart(summary["mlp_vs_cnn"]), noise_chart(summary["noise"]))
+    """Each chart light and dark (X.png, X.dark.png) in each language (X-ja.png, ...) and
+    its data (X.npz)."""
+    charts = [
+        chart(summary[part], words)
+        for words in LANGUAGES
+        for chart, part in ((mlp_vs_cnn_chart, "mlp_vs_cnn"), (noise_chart, "noise"))
+    ]
     return [name for chart in charts for name in write_chart(chart, out)]

@@ -27,6 +27,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from PIL import Image, ImageDraw, ImageFont
 
+from generator import warm
+
 CARD = "assets/social-card.png"
 CARD_SIZE = (1200, 630)
 # The figures on the card, top to bottom (published by the render stage).
@@ -125,7 +127,16 @@ def fit(image: Image.Image, width: int, height: int) -> Image.Image:
 
 
 def social_card(figures: list[Path], title: str) -> bytes:
-    """The card as PNG bytes: the title over the figures, centred, on white."""
+    """The card as PNG bytes: the title over the figures, centred, on white (drawn once
+    per process for the same figures: `make serve` rebuilds the site after every edit)."""
+    # This file is keyed too: an edit of the drawing code must show in `make serve`.
+    done = warm.key(Path(__file__).read_bytes(), title, *(p.read_bytes() for p in figures))
+    if done not in warm.CARDS:
+        warm.CARDS[done] = draw_card(figures, title)
+    return warm.CARDS[done]
+
+
+def draw_card(figures: list[Path], title: str) -> bytes:
     card = Image.new("RGB", CARD_SIZE, "white")
     draw = ImageDraw.Draw(card)
     font = ImageFont.truetype(str(matplotlib_font("DejaVuSans-Bold.ttf")), 56)

@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 import generator
+from generator import warm
 
 RENDERER = Path(__file__).with_name("katex-render.cjs")
 STYLESHEET = "assets/katex/katex.min.css"
@@ -64,8 +65,16 @@ def checked_katex(module: Path, vendored_note: Path) -> Path:
 
 
 def render(formulas: list[tuple[str, bool]], katex: Path) -> list[str]:
-    """HTML of each (TeX, display) formula, from one Node process."""
+    """HTML of each (TeX, display) formula, from one Node process (once per process:
+    `make serve` rebuilds the pages after every edit, mostly with the same math)."""
     request = json.dumps([{"tex": tex, "display": display} for tex, display in formulas])
+    done = warm.key(request, katex.read_bytes(), RENDERER.read_bytes())
+    if done not in warm.TYPESET:
+        warm.TYPESET[done] = run_katex(request, katex)
+    return warm.TYPESET[done]
+
+
+def run_katex(request: str, katex: Path) -> list[str]:
     result = subprocess.run(
         ["node", str(RENDERER), str(katex)],
         input=request,

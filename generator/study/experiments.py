@@ -1,27 +1,34 @@
-"""The experiments page's data: what convolution buys, and how much noise it takes.
+"""The experiments page's data and charts: what convolution buys, and how much noise it takes.
 
 Why convolution helps: TinyCNN against an MLP of about the same parameter
-count (study/mlp.py), same data, same loop, same evaluation steps.
+count (study/mlp.py), same data, same budget, same evaluation steps.
 How much noise it can take: TinyCNN trained at several noise levels, all else
 equal. The data seed is fixed, so every level draws the same noise pattern,
-only scaled. The article's own level is always one of them (and is the main
-run itself). The result is plain JSON, experiments.json; figures/study_charts.py
-draws it.
+only scaled. Every setup is trained once per seed of the seed study
+(study/runs.py), so each result is a mean with its interval over seeds, and a
+comparison is made seed by seed. The result is plain JSON, experiments.json;
+figures/study_charts.py draws it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import numpy as np
 
+from generator import evidence
+from generator.claims import ACCURACY_BAR
 from generator.config import Config
-from generator.facts import Facts, first_step_at_least
+from generator.facts import first_step_at_least
 from generator.study import claims
-from generator.trace import Trace
+from generator.study.mlp import cnn_parameters, matching_width
 
 NOISE_LEVELS = (0.1, 0.35, 0.5, 0.7, 1.0)  # std of the background noise; 0.35 is the default
+# "Still improving when training stops": the mean test accuracy over the last quarter of the
+# evaluation steps rose by more than this (one test image in a hundred).
+STILL_IMPROVING = 0.01
 
 
 def noise_levels(cfg: Config) -> list[float]:
@@ -32,75 +39,128 @@ def noise_config(cfg: Config, level: float) -> Config:
     return dataclasses.replace(cfg, data=dataclasses.replace(cfg.data, noise=level))
 
 
-def cnn_summary(trace: Trace, facts: Facts) -> dict[str, Any]:
-    accuracy = facts["accuracy"]
+def per_seed(values: np.ndarray, bounds: evidence.Interval | None = None) -> dict[str, Any]:
+    """A value per seed, its mean and its 95% interval over the seeds (kept in `bounds`)."""
+    listed = [float(v) for v in values]
     return {
-        "parameters": facts["params"]["total"],
-        "final_test": accuracy["final_test"],
-        "final_train": accuracy["final_train"],
-        "final_test_loss": accuracy["final_test_loss"],
-        "step_test_90": accuracy["step_test_90"],
-        "test_acc": trace.test_acc.tolist(),
-        "test_loss": trace.test_loss.tolist(),
+        "values": listed,
+        "mean": float(np.mean(listed)),
+        "interval": evidence.seed_interval(listed, bounds),
     }
 
 
-def mlp_summary(curves: dict[str, np.ndarray]) -> dict[str, Any]:
+def late_gain(curves: np.ndarray) -> np.ndarray:
+    """(G,) test accuracy gained over the last quarter of the evaluation steps."""
+    quarter = max(1, curves.shape[1] // 4)
+    return curves[:, -1] - curves[:, -1 - quarter]
+
+
+def setup_summary(runs: dict[str, np.ndarray]) -> dict[str, Any]:
+    """One setup (a model at a noise level) trained once per seed."""
+    test = runs["test_acc"][:, -1]
+    train = runs["final_train_acc"]
+    gain = late_gain(runs["test_acc"])
     return {
-        "hidden": int(curves["hidden"]),
-        "parameters": int(curves["parameters"]),
-        "final_test": float(curves["test_acc"][-1]),
-        "final_train": float(curves["final_train_acc"]),
-        "final_test_loss": float(curves["test_loss"][-1]),
-        "step_test_90": first_step_at_least(curves["test_acc"], curves["eval_steps"], 0.9),
-        "test_acc": curves["test_acc"].tolist(),
-        "test_loss": curves["test_loss"].tolist(),
+        "seeds": runs["seeds"].tolist(),
+        "parameters": int(runs["parameters"]),
+        "final_test": per_seed(test, evidence.ACCURACY),
+        "final_train": per_seed(train, evidence.ACCURACY),
+        # train minus test accuracy: what does not generalise
+        "gap": per_seed(train - test, evidence.ACCURACY_DIFFERENCE),
+        "final_test_loss": per_seed(runs["test_loss"][:, -1], (0.0, math.inf)),
+        # the test accuracy averaged over the evaluation steps: the area under the curve
+        "mean_accuracy": per_seed(runs["test_acc"].mean(axis=1), evidence.ACCURACY),
+        "late_gain": per_seed(gain, evidence.ACCURACY_DIFFERENCE),
+        "still_improving": bool(np.mean(gain) > STILL_IMPROVING),
+        "step_test_90": [
+            first_step_at_least(c, runs["eval_steps"], ACCURACY_BAR) for c in runs["test_acc"]
+        ],
+        "test_acc": runs["test_acc"].mean(axis=0).tolist(),
+        "test_acc_range": [
+            runs["test_acc"].min(axis=0).tolist(),
+            runs["test_acc"].max(axis=0).tolist(),
+        ],
+        "test_loss": runs["test_loss"].mean(axis=0).tolist(),
     }
 
 
-def mlp_vs_cnn(cnn: dict[str, Any], mlp: dict[str, Any], steps: np.ndarray) -> dict[str, Any]:
-    return {
-        "steps": steps.tolist(),
-        "cnn": cnn,
-        "mlp": mlp,
-        "parameter_difference": mlp["parameters"] - cnn["parameters"],
-        "parameter_ratio": mlp["parameters"] / cnn["parameters"],
-    }
+def observer_summary(runs: dict[str, np.ndarray], observer: dict[str, Any]) -> dict[str, Any]:
+    """The box template on one level's test images, and its lead over TinyCNN.
 
-
-def noise_study(cfg: Config, runs: dict[float, tuple[Trace, Facts]]) -> dict[str, Any]:
-    """Final accuracy, steps to 90% and the accuracy curve of each noise level."""
-    summaries = [
-        {
-            "noise": level,
-            "final_test": facts["accuracy"]["final_test"],
-            "final_test_loss": facts["accuracy"]["final_test_loss"],
-            "step_test_90": facts["accuracy"]["step_test_90"],
-            "test_acc": trace.test_acc.tolist(),
-        }
-        for level, (trace, facts) in sorted(runs.items())
-    ]
+    The template's lead is paired image by image: on each image, whether the template
+    is right minus the share of seeds whose TinyCNN is; its interval is a bootstrap over
+    the images (the template has no seed, and both answer the same images).
+    """
+    labels = observer["labels"]
+    box = (observer["pred"] == labels).astype(np.float64)
+    lead = box - (runs["test_pred"] == labels).mean(axis=0)  # (N,)
     return {
-        "levels": [s["noise"] for s in summaries],
-        "main_level": cfg.data.noise,
-        "steps": next(iter(runs.values()))[0].eval_steps.tolist(),
-        "runs": summaries,
+        "accuracy": float(box.mean()),
+        "interval": evidence.bootstrap(box),
+        "lead": {
+            "value": float(lead.mean()),
+            "interval": evidence.bootstrap(lead),
+            "n_images": len(lead),
+        },
+        "data": observer["data"],  # the clipped test images and the square's SNR
     }
 
 
 def summarize(
     cfg: Config,
-    trace: Trace,
-    facts: Facts,
-    mlp_curves: dict[str, np.ndarray],
-    noise_runs: dict[float, tuple[Trace, Facts]],
+    mlp: dict[str, np.ndarray],
+    noise: dict[float, dict[str, np.ndarray]],
+    observers: dict[float, dict[str, Any]],
 ) -> dict[str, Any]:
-    """experiments.json, with the page's claims evaluated on it."""
+    """experiments.json, with the page's claims evaluated on it.
+
+    mlp: the MLP's runs (one per seed); noise: TinyCNN's runs per noise level, the
+    article's level included (the CNN side of the MLP comparison); observers: the box
+    template's answers per noise level (study/observer.py).
+    """
+    cnn = noise[cfg.data.noise]
     results = {
-        "mlp_vs_cnn": mlp_vs_cnn(
-            cnn_summary(trace, facts), mlp_summary(mlp_curves), trace.eval_steps
-        ),
-        "noise": noise_study(cfg, noise_runs),
-        "total_steps": cfg.total_steps,
+        "mlp_vs_cnn": {
+            "steps": cnn["eval_steps"].tolist(),
+            "cnn": setup_summary(cnn),
+            "mlp": {**setup_summary(mlp), "hidden": matching_width(cfg)},
+            "paired": {  # seed by seed: the same initial seed and batch order on both sides
+                "accuracy_lead": (cnn["test_acc"][:, -1] - mlp["test_acc"][:, -1]).tolist(),
+                "loss_ratio": (mlp["test_loss"][:, -1] / cnn["test_loss"][:, -1]).tolist(),
+                "gap_difference": (
+                    (mlp["final_train_acc"] - mlp["test_acc"][:, -1])
+                    - (cnn["final_train_acc"] - cnn["test_acc"][:, -1])
+                ).tolist(),
+            },
+        },
+        "noise": {
+            "levels": sorted(noise),
+            "main_level": cfg.data.noise,
+            "steps": cnn["eval_steps"].tolist(),
+            "bar": ACCURACY_BAR,  # the article's: the chart's line, the "never reaches" label
+            "runs": [
+                {
+                    "noise": level,
+                    **setup_summary(noise[level]),
+                    "observer": observer_summary(noise[level], observers[level]),
+                }
+                for level in sorted(noise)
+            ],
+            "final_by_seed": np.stack(
+                [noise[k]["test_acc"][:, -1] for k in sorted(noise)]
+            ).T.tolist(),
+            "mean_by_seed": np.stack(
+                [noise[k]["test_acc"].mean(axis=1) for k in sorted(noise)]
+            ).T.tolist(),
+        },
+        "budget": {
+            "total_steps": cfg.total_steps,
+            "epochs": cfg.train.epochs,
+            "batch_size": cfg.train.batch_size,
+            "lr": cfg.train.lr,
+            "seeds": len(cnn["seeds"]),
+        },
     }
+    mlp_summary = results["mlp_vs_cnn"]["mlp"]
+    results["mlp_vs_cnn"]["parameter_ratio"] = mlp_summary["parameters"] / cnn_parameters(cfg)
     return {**results, "claims": claims.evaluate(results)}

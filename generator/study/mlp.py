@@ -2,22 +2,18 @@
 
 One hidden layer between the flattened image and the classes, as wide as it
 must be for its parameter count to come closest to TinyCNN's. It is trained
-by the same loop as TinyCNN (same optimiser, seed, batch order and number of
-steps) and evaluated at the same snapshot steps on the same test images, so
+like TinyCNN (same optimiser, seeds, batch order and number of steps; see
+study/runs.py) and evaluated at the same steps on the same test images, so
 the only difference left is the architecture.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from torch import nn
 
 from generator.config import Config, DataConfig
-from generator.data import Dataset
 from generator.model import parameter_counts, shapes_only
-from generator.trace import Curves
-from generator.train import train_model
 
 
 class MLP(nn.Module):
@@ -47,15 +43,3 @@ def matching_width(cfg: Config) -> int:
     inputs, classes = cfg.data.image_size**2, cfg.data.grid**2
     per_unit = inputs + 1 + classes  # each hidden unit adds its weights, bias and outgoing weights
     return max(1, round((cnn_parameters(cfg) - classes) / per_unit))
-
-
-def train_mlp(cfg: Config, data: Dataset) -> dict[str, np.ndarray]:
-    """Train the matching MLP; its curves plus its width and parameter count."""
-    hidden = matching_width(cfg)
-    curves = Curves(cfg, data)
-    train_model(cfg, lambda: MLP(hidden, cfg.data), data.train, curves)
-    return {
-        **curves.to_arrays(),
-        "hidden": np.array(hidden),
-        "parameters": np.array(mlp_parameters(hidden, cfg.data)),
-    }

@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from generator import evidence
 from generator.config import Config
+from generator.evidence import Claim
 
 Facts = dict[str, Any]
-# name -> {"holds": bool, "value": number, "threshold": number, "description": str}
-Claims = dict[str, dict[str, Any]]
+Claims = dict[str, Claim]  # name -> evidence.claim
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Metric:
     key: str
     description: str
     categorical: bool = False  # an index (which unit) has no mean, only a most common value
+    digits: int = 3  # decimals the seeds table shows; a step or an index has none
 
 
 METRICS = {
@@ -38,37 +40,43 @@ METRICS = {
         "conv1_change", "relative_norm", "how far Conv1 moved: ||W_end - W_0|| / ||W_0||"
     ),
     "fc1_standout_unit": Metric(
-        "fc1_standout", "unit", "which FC1 unit is largest for the probe at the end", True
+        "fc1_standout",
+        "unit",
+        "which FC1 unit is largest for the probe at the end",
+        categorical=True,
+        digits=0,
     ),
     "fc1_standout_from_step": Metric(
-        "fc1_standout", "from_step", "step from which that unit stays the largest"
+        "fc1_standout", "from_step", "step from which that unit stays the largest", digits=0
     ),
     "fc1_standout_ratio": Metric(
         "fc1_standout", "ratio_to_runner_up", "standout unit's value over the runner-up's"
     ),
     "logit_lead_step": Metric(
-        "logit_lead", "from_step", "step from which the probe's true logit stays on top"
+        "logit_lead",
+        "from_step",
+        "step from which the probe's true logit stays on top",
+        digits=0,
     ),
-    "step_test_90": Metric("accuracy", "step_test_90", "first step with test accuracy >= 90%"),
+    "step_test_90": Metric(
+        "accuracy", "step_test_90", "first step with test accuracy >= 90%", digits=0
+    ),
     "final_test_accuracy": Metric("accuracy", "final_test", "test accuracy after the last step"),
-    "pool1_contrast_before": Metric(
-        "pooling", "pool1_before", "probe's target/background contrast before the first pool"
+    "conv1_cosine_median": Metric(
+        "conv1_change", "cosine_median", "median cosine of each Conv1 kernel with its start"
     ),
-    "pool1_contrast_after": Metric(
-        "pooling", "pool1_after", "probe's target/background contrast after the first pool"
+    "conv1_random_cosine": Metric(
+        "conv1_change",
+        "random_cosine_median",
+        "the same median for random updates of each kernel's own size",
     ),
-    "pool2_contrast_before": Metric(
-        "pooling", "pool2_before", "probe's target/background contrast before the second pool"
-    ),
-    "pool2_contrast_after": Metric(
-        "pooling", "pool2_after", "probe's target/background contrast after the second pool"
+    "conv1_box_aligned_end": Metric(
+        "conv1_change",
+        "box_aligned_end",
+        "Conv1 kernels close to the box filter at the end",
+        digits=0,
     ),
 }
-
-
-def seed_list(cfg: Config) -> list[int]:
-    """The article's training seed first, then the next ones."""
-    return [cfg.train.seed + k for k in range(cfg.study.seeds)]
 
 
 def seed_config(cfg: Config, seed: int) -> Config:
@@ -112,21 +120,21 @@ def spread(values: list[Any], categorical: bool) -> dict[str, Any]:
 
 
 def claims_across(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """For each claim every run states: its value per seed and in how many runs it holds."""
+    """For each claim every run states: its value and verdict per seed, and their counts."""
     names = [name for name in runs[0]["claims"] if all(name in r["claims"] for r in runs)]
     summary = {}
     for name in names:
         per_run = [r["claims"][name] for r in runs]
-        holds = [bool(c["holds"]) for c in per_run]
+        verdicts = [c["verdict"] for c in per_run]
         summary[name] = {
             "description": per_run[0]["description"],
-            "threshold": per_run[0]["threshold"],
             "values": [c["value"] for c in per_run],
+            "intervals": [c["interval"] for c in per_run],
             **spread([c["value"] for c in per_run], categorical=False),
-            "holds": holds,
-            "holds_in": sum(holds),
-            "general": all(holds),  # holds for every seed, not just the article's run
-            "never": not any(holds),  # fails for every seed: the negation is what is general
+            "verdicts": verdicts,
+            **{f"{v}_in": verdicts.count(v) for v in evidence.VERDICTS},
+            "general": verdicts.count("holds") == len(runs),  # holds for every seed
+            "never": verdicts.count("fails") == len(runs),  # the negation is what is general
         }
     return summary
 
@@ -138,6 +146,35 @@ def verdict_split(claims: dict[str, Any]) -> dict[str, list[str]]:
         "general": [name for name in names if claims[name]["general"]],
         "never": [name for name in names if claims[name]["never"]],
         "mixed": [name for name in names if not (claims[name]["general"] or claims[name]["never"])],
+    }
+
+
+def seed_claims(runs: list[dict[str, Any]]) -> dict[str, Claim]:
+    """Claims about training itself, one value per seed: the sample is the seeds.
+
+    Conv1's weights are a property of a run, not of an image, so what training did to
+    them is measured once per seed, each against that run's own random-update baseline.
+    """
+    conv1 = [run["conv1"] for run in runs]
+    kept = [c["cosine_median"] - c["random_cosine_median"] for c in conv1]
+    box = [c["box_cosine_median_end"] - c["box_cosine_random_median"] for c in conv1]
+    return {
+        "conv1_keeps_more_than_random": evidence.claim(
+            float(np.mean(kept)),
+            evidence.seed_interval(kept),
+            "median cosine of Conv1 kernels with their start, minus the same median for "
+            "random updates of each kernel's own size (no effect: 0)",
+            n_seeds=len(kept),
+            baseline=0.0,
+        ),
+        "conv1_moves_toward_box": evidence.claim(
+            float(np.mean(box)),
+            evidence.seed_interval(box),
+            "median cosine of Conv1 kernels with the box (averaging) filter after training, "
+            "minus the same median after random updates of the same sizes (no effect: 0)",
+            n_seeds=len(box),
+            baseline=0.0,
+        ),
     }
 
 
@@ -157,6 +194,7 @@ def seed_study(
             "main": seed == cfg.train.seed,
             "values": run_values(facts),
             "claims": claims_of(facts),
+            "conv1": facts["conv1_change"],
         }
         for seed, facts in facts_by_seed.items()
     ]
@@ -177,4 +215,5 @@ def seed_study(
         "runs": runs,
         "metrics": metrics,
         "claims": claims_across(runs),
+        "seed_claims": seed_claims(runs),
     }

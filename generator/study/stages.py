@@ -7,10 +7,12 @@ itself and is never trained twice. One sibling is alive at a time: each holds a 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.files import read_npz, write_npz
+from generator import fonts
+from generator.files import read_npz, write_json, write_npz
 from generator.stages import FIGURE_LIBRARIES, TRAINING_SECTIONS, Stage
 
 if TYPE_CHECKING:
@@ -22,30 +24,54 @@ def seed_study(build: Build) -> dict[str, Any]:
 
     facts = {
         seed: build.sibling(seeds.seed_config(build.cfg, seed), f"seed {seed}").result("facts")
-        for seed in seeds.seed_list(build.cfg)
+        for seed in build.cfg.study_seeds
     }
     return seeds.seed_study(build.cfg, facts)
 
 
-def mlp_curves(build: Build) -> dict[str, Any]:
+def seed_runs(build: Build, kind: str) -> dict[str, Any]:
+    """`kind` ("cnn" or "mlp") trained once per study seed on this build's data, as one group."""
+
     def fill(folder: Path) -> None:
-        from generator.study import mlp
+        from tqdm import tqdm
 
-        write_npz(folder / "mlp.npz", mlp.train_mlp(build.cfg, build.result("data")))
+        from generator.study import runs
 
-    return read_npz(build.stored("mlp", fill) / "mlp.npz")
+        cfg = build.cfg
+        label = f"{kind} x{cfg.study.seeds} seeds, noise {cfg.data.noise:g}"
+        with tqdm(total=cfg.total_steps, desc=label, unit="step", mininterval=0.5) as bar:
+            arrays = runs.train_seeds(cfg, build.result("data"), kind, lambda s: bar.update(s > 0))
+        write_npz(folder / "runs.npz", arrays)
+
+    return read_npz(build.stored(f"{kind}-seeds", fill) / "runs.npz")
+
+
+def box_observer(build: Build) -> dict[str, Any]:
+    """The box template's answers on this build's test images, and how far the square
+    stands out of their noise."""
+
+    def fill(folder: Path) -> None:
+        from generator.facts import data_facts
+        from generator.study import observer
+
+        cfg, test = build.cfg.data, build.result("data").test
+        write_npz(folder / "observer.npz", observer.observe(cfg, test))
+        write_json(folder / "data.json", data_facts(cfg, test))  # its signal-to-noise ratios
+
+    folder = build.stored("observer", fill)
+    data = json.loads((folder / "data.json").read_text(encoding="utf-8"))
+    return {**read_npz(folder / "observer.npz"), "data": data}
 
 
 def experiment_results(build: Build) -> dict[str, Any]:
-    from generator.stages import recorded
     from generator.study import experiments
 
-    noise = {}
-    for level in experiments.noise_levels(build.cfg):
+    noise, observers = {}, {}
+    for level in experiments.noise_levels(build.cfg):  # one sibling (one dataset) at a time
         run = build.sibling(experiments.noise_config(build.cfg, level), f"noise {level:g}")
-        noise[level] = (recorded(run), run.result("facts"))
-    curves = build.result("mlp")
-    return experiments.summarize(build.cfg, recorded(build), build.result("facts"), curves, noise)
+        noise[level] = run.result("cnn-seeds")
+        observers[level] = run.result("observer")
+    return experiments.summarize(build.cfg, build.result("mlp-seeds"), noise, observers)
 
 
 def experiment_charts(build: Build) -> Path:
@@ -57,6 +83,19 @@ def experiment_charts(build: Build) -> Path:
     return build.stored("experiment-charts", fill)
 
 
+def seed_runs_stage(kind: str, purpose: str) -> Stage:
+    return Stage(
+        f"{kind}-seeds",
+        f"(study) {purpose}, as one grouped model",
+        lambda build: seed_runs(build, kind),
+        needs=("data",),
+        sections=(*TRAINING_SECTIONS, "study"),
+        code=("study.runs",),
+        stored=True,
+        study=True,
+    )
+
+
 STUDY_STAGES = (
     Stage(
         "seeds",
@@ -66,21 +105,23 @@ STUDY_STAGES = (
         code=("study.seeds",),
         study=True,
     ),
+    seed_runs_stage("cnn", "train TinyCNN once per study seed on this data"),
+    seed_runs_stage("mlp", "train an MLP of about TinyCNN's parameter count once per study seed"),
     Stage(
-        "mlp",
-        "(study) train an MLP of about TinyCNN's parameter count on the same data",
-        mlp_curves,
+        "observer",
+        "(study) find the square with a box template, no training: the reference for TinyCNN",
+        box_observer,
         needs=("data",),
-        sections=TRAINING_SECTIONS,
-        code=("study.mlp",),
+        sections=("data",),
+        code=("study.observer", "facts"),
         stored=True,
         study=True,
     ),
     Stage(
         "experiments",
-        "(study) train TinyCNN at other noise levels; compare it with the MLP",
+        "(study) compare TinyCNN with the MLP, the box template and across noise levels",
         experiment_results,
-        needs=("facts", "mlp"),
+        needs=("cnn-seeds", "mlp-seeds", "observer"),
         code=("study.experiments",),
         study=True,
     ),
@@ -91,6 +132,7 @@ STUDY_STAGES = (
         needs=("experiments",),
         code=("figures.study_charts",),
         libraries=FIGURE_LIBRARIES,
+        inputs=(fonts.identity,),  # the Japanese charts' glyphs come from a system package
         stored=True,
         study=True,
     ),

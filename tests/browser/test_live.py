@@ -20,7 +20,17 @@ from generator.config import build_config
 from generator.data import cell_edges, draw_squares
 from generator.figures.palette import LEVELS
 from generator.files import read_npz
-from tests.browser.visit import AXE, DESKTOP, OVERFLOW, SCREENS, Screen, Site, Visit, listen
+from tests.browser.visit import (
+    AXE,
+    DESKTOP,
+    OVERFLOW,
+    SCREENS,
+    Screen,
+    Site,
+    Visit,
+    listen,
+    transferred,
+)
 from tests.browser.visit import same_origin as is_local
 
 pytestmark = pytest.mark.slow  # the default build, in a browser
@@ -52,8 +62,16 @@ def trace(default_project) -> dict[str, np.ndarray]:
 
 
 def live_requests(record: Visit) -> list[str]:
-    names = ("live.js", "live.css", "live.json", ".f16")
+    names = ("live.js", "live.css", "live.json", ".bin")
     return [r.url for r in record.requests if r.url.split("?")[0].endswith(names)]
+
+
+def reveal(page: Page, selector: str) -> None:
+    """Scroll to an element and wait until the browser has laid it out: the article's
+    sections are laid out only near the screen (content-visibility: auto), and until then
+    an element has no box (Playwright would wait for it to be visible, innerText is '')."""
+    page.evaluate(f"document.querySelector({selector!r}).scrollIntoView()")
+    page.wait_for_function(f"document.querySelector({selector!r}).getClientRects().length > 0")
 
 
 def open_page(browser: Browser, url: str, screen: Screen, start: bool = True) -> Iterator:
@@ -68,7 +86,7 @@ def open_page(browser: Browser, url: str, screen: Screen, start: bool = True) ->
     listen(page, record)
     page.goto(url, wait_until="networkidle")
     if start:
-        page.locator(".tc-live__start").scroll_into_view_if_needed()
+        reveal(page, ".tc-live__start")
         page.click(".tc-live__start")
         page.wait_for_selector(".tc-live__app:not([hidden])")
         wait_for_prediction(page)
@@ -192,7 +210,10 @@ def test_the_step_control_and_the_article_slider_move_independently(opened, mani
 @pytest.mark.parametrize("path", PAGES, ids=["ja", "en"])
 def test_the_opened_section_is_clean_on_every_screen(browser, served_site, screen, path):
     for page, record in open_page(browser, served_site.url + path, screen):
-        page.locator(".tc-live__probs").scroll_into_view_if_needed()
+        # The article's sections are laid out only near the screen (content-visibility:
+        # auto), and axe cannot see the colours of one never laid out: scroll through first.
+        page.evaluate(SCROLL_THROUGH)
+        reveal(page, ".tc-live__probs")
         violations = [
             f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}"
             for v in AXE.run(page).response["violations"]
@@ -205,11 +226,13 @@ def test_the_opened_section_is_clean_on_every_screen(browser, served_site, scree
 
 
 def test_opening_fetches_the_final_weights_only_and_each_step_once(browser, served_site, manifest):
+    """A reader who never starts the network fetches none of it (tested above); one who
+    steps through every shipped step fetches each file once, and all of it within 1 MB."""
     files = {s["step"]: s["file"] for s in manifest["steps"]}
     final = manifest["steps"][-1]["step"]
     for page, record in open_page(browser, served_site.url + "en/", SCREENS[0]):
         page.wait_for_load_state("networkidle")
-        fetched = [u for u in live_requests(record) if u.endswith(".f16")]
+        fetched = [u for u in live_requests(record) if u.endswith(".bin")]
         assert [u.rsplit("/", 1)[1] for u in fetched] == [files[final]]
         page.focus(".tc-live__step")
         page.keyboard.press("Home")
@@ -218,8 +241,10 @@ def test_opening_fetches_the_final_weights_only_and_each_step_once(browser, serv
         page.keyboard.press("Home")
         wait_for_prediction(page, step=manifest["steps"][0]["step"])
         page.wait_for_load_state("networkidle")
-        fetched = [u.rsplit("/", 1)[1] for u in live_requests(record) if u.endswith(".f16")]
+        fetched = [u.rsplit("/", 1)[1] for u in live_requests(record) if u.endswith(".bin")]
         assert sorted(fetched) == sorted(files.values())  # every step, each once
+        used = [r for r in record.requests if r.url in set(live_requests(record))]
+        assert sum(transferred(r) for r in used) <= 1_000_000
 
 
 @pytest.mark.parametrize("path", PAGES, ids=["ja", "en"])
@@ -228,6 +253,8 @@ def test_without_javascript_the_section_says_it_needs_it(browser, served_site, p
     try:
         page = context.new_page()
         page.goto(served_site.url + path, wait_until="networkidle")
+        # innerText is empty for a section the browser has not laid out (content-visibility)
+        reveal(page, ".tc-live")
         text = page.inner_text(".tc-live").strip()
         assert text.count("JavaScript") == 1 and text.count("\n") == 0, text
         assert page.is_hidden(".tc-live__start") and page.is_hidden(".tc-live__app")
@@ -243,3 +270,32 @@ def test_the_export_and_the_page_agree_on_the_shipped_steps(manifest, default_pr
     page = (default_project.site / "en" / "index.html").read_text(encoding="utf-8")
     steps = json.dumps([s["step"] for s in manifest["steps"]]).strip("[]")
     assert f"steps: [{steps}]" in page
+
+
+def test_a_link_to_a_state_opens_the_section_in_that_state(browser, served_site, manifest):
+    cfg = build_config()
+    room = cfg.data.image_size - cfg.data.square
+    first = manifest["steps"][0]["step"]
+    # noise-free, in the top-right cell at step 0; then the same square as its share link has it
+    query = f"try=square,0,{room},0,5,{first}"
+    for page, record in open_page(
+        browser, f"{served_site.url}en/?{query}#try-it", SCREENS[0], False
+    ):
+        wait_for_prediction(page, step=first)  # started by the link alone
+        assert page.input_value(".tc-live__row") == "0"
+        assert page.input_value(".tc-live__column") == str(room)
+        assert page.input_value(".tc-live__seed") == "5"
+        link = page.get_attribute(".tc-live__share", "href")
+        assert link.endswith(f"/en/?{query}#try-it")
+        page.focus(".tc-live__step")
+        page.keyboard.press("End")
+        wait_for_prediction(page, cell=cfg.data.grid - 1, step=manifest["steps"][-1]["step"])
+        assert record.console_errors == [] and record.page_errors == []
+
+
+def test_a_link_field_out_of_range_keeps_the_default(browser, served_site, manifest):
+    query = "try=nope,999,-3,7,x,12345"  # no field is valid
+    for page, _ in open_page(browser, f"{served_site.url}?{query}#try-it", SCREENS[0], False):
+        wait_for_prediction(page, step=manifest["steps"][-1]["step"])
+        assert page.input_value(".tc-live__image") != "square"  # the probe, as without a link
+        assert float(page.input_value(".tc-live__noise")) == manifest["noise"]

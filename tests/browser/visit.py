@@ -75,10 +75,21 @@ class Visit:
     transferred_bytes: int = 0
 
 
+# `await decoded(img)`: an image's decode(), given at most 10 s. Under load Chromium once
+# left a decode pending for more than ten minutes, and page.evaluate has no timeout of its
+# own; after the wait a check reads `complete` and `naturalWidth`, as after a failed decode.
+DECODED = """
+  const decoded = img => Promise.race([
+    img.decode().catch(() => {}), new Promise(done => setTimeout(done, 10000))
+  ]);"""
+
 # Scroll a screen at a time so every lazy image enters the viewport, then wait for
 # each image to finish; report the rendered ones that did not decode, and the
 # hidden ones (the other colour scheme's figure), which a lazy image never loads.
-CHECK_IMAGES = """async () => {
+CHECK_IMAGES = (
+    "async () => {"
+    + DECODED
+    + """
   const step = Math.max(200, window.innerHeight - 100);
   for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
     window.scrollTo(0, y);
@@ -88,12 +99,13 @@ CHECK_IMAGES = """async () => {
   const broken = [], hidden = [];
   for (const img of document.images) {
     if (img.getClientRects().length === 0) { hidden.push(img.src); continue; }
-    try { await img.decode(); } catch (e) {}
+    await decoded(img);
     if (!(img.complete && img.naturalWidth > 0)) broken.push(img.currentSrc || img.src);
   }
   window.scrollTo(0, 0);
   return {broken, hidden};
 }"""
+)
 
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 LINKS = "() => Array.from(document.querySelectorAll('a[href]'), a => a.href)"

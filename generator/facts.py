@@ -31,8 +31,7 @@ def derive_facts(cfg: Config, trace: Trace, weights: dict[str, np.ndarray], test
     """
     steps = trace.steps
     classes = cfg.data.grid**2
-    trained = population.stage_outputs(population.trained_model(cfg, weights), test)
-    initial = population.stage_outputs(population.initial_model(cfg), test)
+    trained, initial = population.measured_outputs(cfg, weights, test)
     facts: Facts = {
         "config": cfg.to_dict(),
         "config_hash": cfg.hash,

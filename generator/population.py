@@ -18,6 +18,7 @@ from generator import evidence
 from generator.config import Config
 from generator.data import BACKGROUND, Split, draw_squares
 from generator.model import TinyCNN
+from generator.train import make_deterministic
 
 STAGES = ("relu1", "pool1", "relu2", "pool2", "relu3", "logits")
 CHUNK = 250  # test images per forward pass
@@ -34,6 +35,19 @@ def trained_model(cfg: Config, weights: dict[str, np.ndarray]) -> TinyCNN:
     model = TinyCNN(cfg.model, cfg.data)
     model.load_state_dict({name: torch.from_numpy(array) for name, array in weights.items()})
     return model
+
+
+def measured_outputs(
+    cfg: Config, weights: dict[str, np.ndarray], test: Split
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The STAGES outputs of every test image, with the trained and with the initial weights.
+
+    torch is set to the run's thread count first: FC1's and FC2's float sums, and so the
+    bytes of every measure, depend on it, and a build that took its training from the
+    cache has not set it.
+    """
+    make_deterministic(cfg.train.threads)
+    return stage_outputs(trained_model(cfg, weights), test), stage_outputs(initial_model(cfg), test)
 
 
 @torch.no_grad()

@@ -3,6 +3,7 @@ computation on the tiny preset."""
 
 import numpy as np
 import pytest
+import torch
 from numpy.lib.stride_tricks import sliding_window_view
 
 from generator import evidence, facts, population
@@ -20,8 +21,7 @@ def run():
     data = make_dataset(TINY.data)
     model = train(TINY, data.train, lambda *_: None)
     weights = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
-    trained = population.stage_outputs(population.trained_model(TINY, weights), data.test)
-    initial = population.stage_outputs(population.initial_model(TINY), data.test)
+    trained, initial = population.measured_outputs(TINY, weights, data.test)
     classes = TINY.data.grid**2
     measured = {
         "accuracy": population.accuracy(trained["logits"], data.test.labels),
@@ -298,3 +298,16 @@ def test_conv1_change_against_numpy():
     assert change["random_cosine_median"] == pytest.approx(
         np.median(1 / np.sqrt(1 + r**2)), abs=0.05
     )
+
+
+def test_the_measures_do_not_depend_on_the_threads_the_process_had(run):
+    # A build that takes its training from the cache has not set torch's thread count, and
+    # FC1's sums differ in their last bits between one thread and two.
+    _, weights, test = run
+    outputs = []
+    for threads in (TINY.train.threads + 1, TINY.train.threads):
+        torch.set_num_threads(threads)
+        outputs.append(population.measured_outputs(TINY, weights, test))
+    for first, second in zip(*outputs, strict=True):  # trained weights, then initial ones
+        for name in population.STAGES:
+            assert first[name].tobytes() == second[name].tobytes(), name

@@ -222,9 +222,9 @@ def max_against_average(
     """The control for "MaxPool removes noise": its CNR change against a 2x2 average's on
     the same maps, image by image.
 
-    Averaging four positions of independent noise halves the background's standard
-    deviation whatever the network learned, so a pool that merely shrinks the map raises
-    the CNR too; MaxPool denoises in its own right only if it raises it more than that.
+    Averaging a window damps whatever noise differs between its positions, whatever the
+    network learned, so a pool that merely combines neighbours raises the CNR too; MaxPool
+    removes noise in its own right only if it raises the CNR more than that.
     """
     with_max = responsive_change(before, after, corners, cfg, scale)[0]
     with_average = responsive_change(before, average_pool(before), corners, cfg, scale)[0]

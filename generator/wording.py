@@ -242,7 +242,7 @@ def pool_lead_text(other: str, other_en: str, other_ja: str) -> Text:
             "en": f"Max pooling ends ahead of {other_en}: {{max_final}} against {final}, a lead "
             "of {value} seed by seed (mean over {n} seeds, 95% interval {lo} to {hi}).",
             "ja": f"最終精度は最大値プーリングが {{max_final}}、{other_ja}が {final} で、"
-            "シードごとの差は {value} と最大値プーリングが上回りました(学習シード {n} 個の平均、"
+            "シードごとの差は {value}と最大値プーリングが上回りました(学習シード {n} 個の平均、"
             "95% 区間 {lo}〜{hi})。",
         },
         fails={
@@ -257,7 +257,7 @@ def pool_lead_text(other: str, other_en: str, other_ja: str) -> Text:
             f"{{max_final}} against {final}, a difference of {{value}} with a 95% interval "
             "({lo} to {hi}) that includes 0.",
             "ja": f"最終精度は最大値プーリングが {{max_final}}、{other_ja}が {final} で、"
-            "差 {value} の 95% 区間({lo}〜{hi})が 0 を含みます。学習シード {n} 個では"
+            "差 {value}の 95% 区間({lo}〜{hi})が 0 を含みます。学習シード {n} 個では"
             "差を見分けられません。",
         },
     )
@@ -776,7 +776,7 @@ EXPERIMENT_TEXTS: dict[str, Text] = {
             "(mean over {n} seeds, 95% interval {lo} to {hi}).",
             "ja": "モデルの最後に Softmax を入れたまま `CrossEntropyLoss` を使うと、学習が目に"
             "見えて遅くなります。ステップ {early_step} でのテスト精度は {inside_early} で、"
-            "ロジットをそのまま渡した場合は {correct_early}、シードごとの差は {value} です"
+            "ロジットをそのまま渡した場合は {correct_early}、シードごとの差は {value}です"
             "(学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
         },
         fails={
@@ -786,7 +786,7 @@ EXPERIMENT_TEXTS: dict[str, Text] = {
             "seeds, 95% interval {lo} to {hi}).",
             "ja": "ここでは、モデル内に Softmax を入れても学習は遅くなりませんでした。ステップ "
             "{early_step} でのテスト精度は {inside_early} で、ロジットをそのまま渡した場合は "
-            "{correct_early}、差は {value} です(学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
+            "{correct_early}、差は {value}です(学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
         },
         inconclusive={
             "en": "Whether Softmax inside the model slows learning cannot be told from {n} "
@@ -795,7 +795,7 @@ EXPERIMENT_TEXTS: dict[str, Text] = {
             "to {hi}) that includes 0.",
             "ja": "学習シード {n} 個からは、モデル内の Softmax で学習が遅くなるかどうか判断"
             "できません。ステップ {early_step} でのテスト精度は {inside_early}、ロジットを"
-            "そのまま渡した場合は {correct_early} で、差 {value} の 95% 区間({lo}〜{hi})は "
+            "そのまま渡した場合は {correct_early} で、差 {value}の 95% 区間({lo}〜{hi})は "
             "0 を含みます。",
         },
     ),
@@ -860,7 +860,7 @@ EXPERIMENT_TEXTS: dict[str, Text] = {
             "{inside_end} against {correct_end} with raw logits, a lead of {value} for raw "
             "logits (mean over {n} seeds, 95% interval {lo} to {hi}).",
             "ja": "決められた学習量のうちには追いつきません。{end_step} ステップ後の最終テスト"
-            "精度は {inside_end} で、ロジットのままの {correct_end} との差は {value} です"
+            "精度は {inside_end} で、ロジットのままの {correct_end} との差は {value}です"
             "(学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
         },
         fails={
@@ -879,7 +879,7 @@ EXPERIMENT_TEXTS: dict[str, Text] = {
             "show.",
             "ja": "学習の最後には、学習シード {n} 個で見分けられるほどの差は残りません。"
             "{end_step} ステップ後の最終テスト精度は {inside_end}、ロジットのままなら "
-            "{correct_end} で、差 {value} の 95% 区間({lo}〜{hi})は 0 を含みます。この落とし穴"
+            "{correct_end} で、差 {value}の 95% 区間({lo}〜{hi})は 0 を含みます。この落とし穴"
             "で失うのは時間で、最終精度まで下がるかどうかはこの学習量ではわかりません。",
         },
     ),

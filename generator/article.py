@@ -73,7 +73,10 @@ def claim_words(context: Context, language: str) -> Context:
         article.update(study["seeds"]["seed_claims"])
         experiments = study["experiments"]["claims"]
         said["experiments"] = wording.claim_words(
-            experiments, wording.EXPERIMENT_TEXTS, language, extras
+            experiments,
+            wording.EXPERIMENT_TEXTS,
+            language,
+            extras | wording.experiment_extras(study["experiments"]),
         )
     said["article"] = wording.claim_words(article, wording.TEXTS, language, extras)
     return said
@@ -247,6 +250,7 @@ WORDS: dict[str, Context] = {
             "pool2_raises_contrast": "学習後の MaxPool2 で CNR が上がる",
             "pool1_raises_contrast_at_init": "初期の重みの MaxPool1 で CNR が上がる",
             "pool2_raises_contrast_at_init": "初期の重みの MaxPool2 で CNR が上がる",
+            "pool1_beats_average": "MaxPool1 は同じマップの平均より CNR を上げる",
             "conv1_change": "Conv1 の重みの変化(初期値のノルム比)",
             "conv1_cosine_median": "Conv1 カーネルと初期値のコサインの中央値",
             "conv1_random_cosine": "同じ大きさのランダムな更新での中央値",
@@ -314,6 +318,7 @@ WORDS: dict[str, Context] = {
             "pool2_raises_contrast": "MaxPool2 raises the CNR, trained",
             "pool1_raises_contrast_at_init": "MaxPool1 raises the CNR, initial weights",
             "pool2_raises_contrast_at_init": "MaxPool2 raises the CNR, initial weights",
+            "pool1_beats_average": "MaxPool1 raises the CNR more than averaging the same maps",
             "conv1_change": "Conv1 weight change (share of the initial norm)",
             "conv1_cosine_median": "median cosine of Conv1 kernels with their start",
             "conv1_random_cosine": "the same for random updates of the same sizes",

@@ -147,7 +147,8 @@ def channel_population(
 def pooling_population(
     cfg: Config, test: Split, trained: dict[str, np.ndarray], initial: dict[str, np.ndarray]
 ) -> dict[str, Any]:
-    """Each max-pool's effect on per-channel CNR over the test set, trained and at step 0."""
+    """Each max-pool's effect on per-channel CNR over the test set, trained and at step 0;
+    and MaxPool1's against a 2x2 average of the same maps."""
     pools = {"pool1": ("relu1", 2), "pool2": ("relu2", 4)}
     return {
         f"{pool}{suffix}": population.pooling_effect(
@@ -155,6 +156,10 @@ def pooling_population(
         )
         for pool, (before, scale) in pools.items()
         for suffix, outputs in (("", trained), ("_initial", initial))
+    } | {
+        "pool1_against_average": population.max_against_average(
+            trained["relu1"], trained["pool1"], test.corners, cfg, 2
+        )
     }
 
 

@@ -177,6 +177,31 @@ def upsample(mask: np.ndarray) -> np.ndarray:
     return mask.repeat(2, axis=1).repeat(2, axis=2)
 
 
+def responsive_change(
+    before: np.ndarray, after: np.ndarray, corners: np.ndarray, cfg: Config, scale: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(N,) each image's CNR change through a pool, averaged over the responsive channels;
+    the responsive channels (C,) and their CNRs before and after, (N, C) each."""
+    target, background = window_masks(corners, cfg, scale)
+    cnr_before = channel_cnr(before, upsample(target), upsample(background))
+    cnr_after = channel_cnr(after, target, background)
+    with warnings.catch_warnings():  # a channel silent on every image is NaN, on purpose
+        warnings.simplefilter("ignore", RuntimeWarning)
+        responsive = np.nanmean(cnr_before, axis=0) > 0  # (C,)
+        change = np.nanmean((cnr_after - cnr_before)[:, responsive], axis=1)  # (N,)
+    return change, responsive, cnr_before, cnr_after
+
+
+def over_images(per_image: np.ndarray) -> dict[str, Any]:
+    """Mean of a per-image value over the images where it is defined, and its interval."""
+    used = per_image[~np.isnan(per_image)]
+    return {
+        "value": float(used.mean()) if used.size else float("nan"),
+        "interval": evidence.bootstrap(per_image) if used.size else (float("nan"),) * 2,
+        "n_images": int(used.size),
+    }
+
+
 def pooling_effect(
     before: np.ndarray, after: np.ndarray, corners: np.ndarray, cfg: Config, scale: int
 ) -> dict[str, Any]:
@@ -188,21 +213,39 @@ def pooling_effect(
     of two CNRs is unstable near 0 and flips sign with them). Only channels whose mean
     CNR before pooling is positive, the ones that light up on the square, are counted.
     """
-    target, background = window_masks(corners, cfg, scale)
-    cnr_before = channel_cnr(before, upsample(target), upsample(background))
-    cnr_after = channel_cnr(after, target, background)
-    with warnings.catch_warnings():  # a channel silent on every image is NaN, on purpose
-        warnings.simplefilter("ignore", RuntimeWarning)
-        responsive = np.nanmean(cnr_before, axis=0) > 0  # (C,)
-        change = np.nanmean((cnr_after - cnr_before)[:, responsive], axis=1)  # (N,)
-    used = change[~np.isnan(change)]
+    change, responsive, cnr_before, cnr_after = responsive_change(
+        before, after, corners, cfg, scale
+    )
     return {
-        "value": float(used.mean()) if used.size else float("nan"),
-        "interval": evidence.bootstrap(change) if used.size else (float("nan"),) * 2,
-        "n_images": int(used.size),
+        **over_images(change),
         "channels": int(responsive.sum()),
         "before_median": float(np.nanmedian(cnr_before[:, responsive])),
         "after_median": float(np.nanmedian(cnr_after[:, responsive])),
+    }
+
+
+def average_pool(maps: np.ndarray) -> np.ndarray:
+    """(N, C, 2P, 2P) -> (N, C, P, P): the mean of each 2x2 window."""
+    n, c, h, w = maps.shape
+    return maps.reshape(n, c, h // 2, 2, w // 2, 2).mean(axis=(3, 5))
+
+
+def max_against_average(
+    before: np.ndarray, after: np.ndarray, corners: np.ndarray, cfg: Config, scale: int
+) -> dict[str, Any]:
+    """The control for "MaxPool removes noise": its CNR change against a 2x2 average's on
+    the same maps, image by image.
+
+    Averaging a window damps whatever noise differs between its positions, whatever the
+    network learned, so a pool that merely combines neighbours raises the CNR too; MaxPool
+    removes noise in its own right only if it raises the CNR more than that.
+    """
+    with_max = responsive_change(before, after, corners, cfg, scale)[0]
+    with_average = responsive_change(before, average_pool(before), corners, cfg, scale)[0]
+    return {
+        **over_images(with_max - with_average),
+        "max": over_images(with_max),
+        "average": over_images(with_average),
     }
 
 

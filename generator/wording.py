@@ -17,6 +17,7 @@ from generator import evidence
 
 Claim = dict[str, Any]
 LANGUAGES = ("ja", "en")
+TIMES = "\N{MULTIPLICATION SIGN}"
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,46 @@ def box_template_text(where_en: str, where_ja: str) -> Text:
     )
 
 
+def pool_lead_text(other: str, other_en: str, other_ja: str) -> Text:
+    """Max pooling against another downsampling: the two claims differ only in the other."""
+    final = "{" + other + "_final}"
+    return Text(
+        unit="points",
+        short={
+            "en": f"max pooling ends ahead of {other_en}",
+            "ja": f"最大値プーリングは{other_ja}より最終精度が高い",
+        },
+        measure={
+            "en": f"per seed, final test accuracy with max pooling minus with {other_en}; "
+            "no effect: 0",
+            "ja": "シードごとの最終テスト精度の差(最大値プーリングから"
+            f"{other_ja}を引いた値)。差がなければ 0",
+        },
+        holds={
+            "en": f"Max pooling ends ahead of {other_en}: {{max_final}} against {final}, a lead "
+            "of {value} seed by seed (mean over {n} seeds, 95% interval {lo} to {hi}).",
+            "ja": f"最終精度は最大値プーリングが {{max_final}}、{other_ja}が {final} で、"
+            "シードごとの差は {value}と最大値プーリングが上回りました(学習シード {n} 個の平均、"
+            "95% 区間 {lo}〜{hi})。",
+        },
+        fails={
+            "en": f"{other_en.capitalize()} ends ahead of max pooling: {final} against "
+            "{max_final}, a difference of {value} (max pooling minus the other; mean over {n} "
+            "seeds, 95% interval {lo} to {hi}).",
+            "ja": f"最終精度は{other_ja}が {final} で、最大値プーリングの {{max_final}} を"
+            "上回りました(差 {value}、学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
+        },
+        inconclusive={
+            "en": f"Max pooling and {other_en} end level as far as {{n}} seeds can tell: "
+            f"{{max_final}} against {final}, a difference of {{value}} with a 95% interval "
+            "({lo} to {hi}) that includes 0.",
+            "ja": f"最終精度は最大値プーリングが {{max_final}}、{other_ja}が {final} で、"
+            "差 {value}の 95% 区間({lo}〜{hi})が 0 を含みます。学習シード {n} 個では"
+            "差を見分けられません。",
+        },
+    )
+
+
 TEXTS: dict[str, Text] = {
     "accuracy_passes_90": Text(
         unit="percent",
@@ -418,6 +459,49 @@ TEXTS: dict[str, Text] = {
     "pool2_raises_contrast": pooling_text("MaxPool2", initial=False),
     "pool1_raises_contrast_at_init": pooling_text("MaxPool1", initial=True),
     "pool2_raises_contrast_at_init": pooling_text("MaxPool2", initial=True),
+    "pool1_beats_average": Text(
+        unit="number",
+        short={
+            "en": "MaxPool1 makes the square stand out more than averaging the same maps",
+            "ja": "MaxPool1 は、同じマップを平均するより正方形を際立たせる",
+        },
+        measure={
+            "en": "per test image, MaxPool1's change of the CNR (measured as above) minus that "
+            "of a {window} average of the same maps; no effect: 0",
+            "ja": "テスト画像ごとに、MaxPool1 による CNR の変化(上と同じ測り方)から、同じ"
+            "マップを {window} で平均したときの変化を引いた値。差がなければ 0",
+        },
+        holds={
+            "en": "Against the obvious control, MaxPool1 does better: on the same maps, a {window} "
+            "average changes the CNR by {average_cnr} and MaxPool1 by {max_cnr}, {value} more "
+            "per image (95% interval {lo} to {hi}, {n:,} test images). Keeping the maximum "
+            "removes noise beyond what any {window} downsampling does.",
+            "ja": "当然の比較対象として、同じマップを {window} で平均した場合と比べても MaxPool1 "
+            "が上回ります。CNR の変化は、平均なら {average_cnr}、MaxPool1 なら {max_cnr} で、"
+            "画像ごとの差は {value} です(テスト画像 {n:,} 枚、95% 区間 {lo}〜{hi})。"
+            "最大値を残すことには、{window} で縮める以上のノイズ除去の効果があります。",
+        },
+        fails={
+            "en": "Against the obvious control the claim turns around: on the same maps, a "
+            "{window} average changes the CNR by {average_cnr}, MaxPool1 only by {max_cnr}, a "
+            "difference of {value} per image (95% interval {lo} to {hi}, {n:,} test images). "
+            "What removes noise here is averaging; keeping the maximum removes less of it.",
+            "ja": "ところが、同じマップを {window} で平均した場合と比べると話は逆になります。CNR "
+            "の変化は、平均なら {average_cnr} なのに対し MaxPool1 は {max_cnr} にとどまり、"
+            "画像ごとの差は {value} です(テスト画像 {n:,} 枚、95% 区間 {lo}〜{hi})。"
+            "ノイズを消しているのは平均を取る操作のほうで、最大値を残すやり方はそこまで"
+            "消しません。",
+        },
+        inconclusive={
+            "en": "Against a {window} average of the same maps (CNR changed by {average_cnr}), "
+            "MaxPool1 (changed by {max_cnr}) is neither clearly better nor worse: the "
+            "difference is {value} per image, with a 95% interval ({lo} to {hi}) that includes "
+            "0 ({n:,} test images).",
+            "ja": "同じマップを {window} で平均した場合(CNR の変化 {average_cnr})と比べて、"
+            "MaxPool1(変化 {max_cnr})がよいとも悪いとも言えません。画像ごとの差は {value} "
+            "で、95% 区間({lo}〜{hi})が 0 をまたぎます(テスト画像 {n:,} 枚)。",
+        },
+    ),
     "conv1_keeps_more_than_random": Text(
         unit="number",
         short={
@@ -673,6 +757,138 @@ EXPERIMENT_TEXTS: dict[str, Text] = {
     "box_template_leads_at_highest_noise": box_template_text(
         "At the highest noise level", "いちばん強いノイズでは"
     ),
+    "softmax_inside_slows_learning": Text(
+        unit="points",
+        short={
+            "en": "Softmax inside the model slows learning down",
+            "ja": "モデルの中に Softmax を入れると学習が遅くなる",
+        },
+        measure={
+            "en": "per seed, test accuracy at step {early_step} with raw logits minus with "
+            "Softmax inside the model; no effect: 0",
+            "ja": "シードごとの、ステップ {early_step} でのテスト精度の差(ロジットのままの"
+            "場合から、モデル内に Softmax を入れた場合を引いた値)。差がなければ 0",
+        },
+        holds={
+            "en": "Put Softmax inside the model and keep `CrossEntropyLoss`, and training "
+            "crawls: at step {early_step} the test accuracy is {inside_early} against "
+            "{correct_early} with raw logits, a lead of {value} for raw logits seed by seed "
+            "(mean over {n} seeds, 95% interval {lo} to {hi}).",
+            "ja": "モデルの最後に Softmax を入れたまま `CrossEntropyLoss` を使うと、学習が目に"
+            "見えて遅くなります。ステップ {early_step} でのテスト精度は {inside_early} で、"
+            "ロジットをそのまま渡した場合は {correct_early}、シードごとの差は {value}です"
+            "(学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
+        },
+        fails={
+            "en": "Softmax inside the model did not slow learning down here: at step "
+            "{early_step} its test accuracy is {inside_early} against {correct_early} with raw "
+            "logits, a difference of {value} (raw logits minus Softmax inside; mean over {n} "
+            "seeds, 95% interval {lo} to {hi}).",
+            "ja": "ここでは、モデル内に Softmax を入れても学習は遅くなりませんでした。ステップ "
+            "{early_step} でのテスト精度は {inside_early} で、ロジットをそのまま渡した場合は "
+            "{correct_early}、差は {value}です(学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
+        },
+        inconclusive={
+            "en": "Whether Softmax inside the model slows learning cannot be told from {n} "
+            "seeds: at step {early_step} its test accuracy is {inside_early} against "
+            "{correct_early} with raw logits, a difference of {value} with a 95% interval ({lo} "
+            "to {hi}) that includes 0.",
+            "ja": "学習シード {n} 個からは、モデル内の Softmax で学習が遅くなるかどうか判断"
+            "できません。ステップ {early_step} でのテスト精度は {inside_early}、ロジットを"
+            "そのまま渡した場合は {correct_early} で、差 {value}の 95% 区間({lo}〜{hi})は "
+            "0 を含みます。",
+        },
+    ),
+    "softmax_inside_shrinks_gradient": Text(
+        unit="number",
+        short={
+            "en": "with Softmax inside, the gradient at the logits shrinks",
+            "ja": "Softmax を中に入れると、ロジットでの勾配が小さくなる",
+        },
+        measure={
+            "en": "per seed, the mean norm of each test image's loss gradient at the logits at "
+            "step {early_step}, Softmax inside over raw logits; no effect: 1",
+            "ja": "シードごとに、ステップ {early_step} でテスト画像ごとの損失の勾配を"
+            "ロジットで測ったノルムの平均を、Softmax 入りとロジットのままで比べた比。"
+            "効果がなければ 1",
+        },
+        holds={
+            "en": "The reason is the size of the gradient that reaches the network: at step "
+            "{early_step} its norm at the logits is {value} times that with raw logits (mean "
+            "over the test images and over {n} seeds, 95% interval {lo} to {hi}). At step 0 the "
+            "ratio is already {grad_start}: while the logits are about equal, the Jacobian of "
+            "the extra softmax scales the gradient by one over the number of cells, "
+            "1/{classes}.",
+            "ja": "原因は、ネットワークに届く勾配の大きさです。ステップ {early_step} では、"
+            "ロジットでの勾配のノルムがロジットのままの場合の {value} 倍しかありません"
+            "(テスト画像と学習シード {n} 個での平均、95% 区間 {lo}〜{hi})。ステップ 0 でも"
+            "すでに {grad_start} 倍です。ロジットがほぼ等しいうちは、余分な Softmax の"
+            "ヤコビ行列が勾配をマスの数分の 1、つまり 1/{classes} に縮めるからです。",
+        },
+        fails={
+            "en": "The gradient at the logits is not smaller with Softmax inside: at step "
+            "{early_step} its mean norm is {value} times that with raw logits (mean over {n} "
+            "seeds, 95% interval {lo} to {hi}); at step 0 the ratio is {grad_start}.",
+            "ja": "Softmax を中に入れても、ロジットでの勾配は小さくなっていません。ステップ "
+            "{early_step} でのノルムの平均は、ロジットのままの場合の {value} 倍です(学習"
+            "シード {n} 個の平均、95% 区間 {lo}〜{hi})。ステップ 0 での比は {grad_start} です。",
+        },
+        inconclusive={
+            "en": "Whether Softmax inside shrinks the gradient at the logits cannot be told at "
+            "step {early_step}: its mean norm is {value} times that with raw logits, with a 95% "
+            "interval ({lo} to {hi}) that includes 1 (over {n} seeds); at step 0 the ratio is "
+            "{grad_start}.",
+            "ja": "ステップ {early_step} では、Softmax 入りで勾配が小さくなるかどうか判断でき"
+            "ません。ノルムの平均はロジットのままの場合の {value} 倍で、95% 区間({lo}〜{hi})"
+            "が 1 を含みます(学習シード {n} 個)。ステップ 0 での比は {grad_start} です。",
+        },
+    ),
+    "softmax_inside_costs_final_accuracy": Text(
+        unit="points",
+        short={
+            "en": "Softmax inside the model costs final accuracy",
+            "ja": "Softmax を中に入れると最終精度が下がる",
+        },
+        measure={
+            "en": "per seed, final test accuracy with raw logits minus with Softmax inside; "
+            "no effect: 0",
+            "ja": "シードごとの最終テスト精度の差(ロジットのままの場合から Softmax 入りを"
+            "引いた値)。差がなければ 0",
+        },
+        holds={
+            "en": "It does not catch up within the budget: after {end_step} steps it ends at "
+            "{inside_end} against {correct_end} with raw logits, a lead of {value} for raw "
+            "logits (mean over {n} seeds, 95% interval {lo} to {hi}).",
+            "ja": "決められた学習量のうちには追いつきません。{end_step} ステップ後の最終テスト"
+            "精度は {inside_end} で、ロジットのままの {correct_end} との差は {value}です"
+            "(学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
+        },
+        fails={
+            "en": "By the end it has overtaken: after {end_step} steps it reaches {inside_end} "
+            "against {correct_end} with raw logits, a difference of {value} (raw logits minus "
+            "Softmax inside; mean over {n} seeds, 95% interval {lo} to {hi}).",
+            "ja": "最後には逆転しています。{end_step} ステップ後の最終テスト精度は "
+            "{inside_end} で、ロジットのままの {correct_end} を上回りました(差 {value}、"
+            "学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
+        },
+        inconclusive={
+            "en": "By the end of the budget the gap has closed as far as {n} seeds can tell: "
+            "after {end_step} steps it reaches {inside_end} against {correct_end} with raw "
+            "logits, a difference of {value} with a 95% interval ({lo} to {hi}) that includes "
+            "0. The pitfall costs time; whether it also costs accuracy, this budget does not "
+            "show.",
+            "ja": "学習の最後には、学習シード {n} 個で見分けられるほどの差は残りません。"
+            "{end_step} ステップ後の最終テスト精度は {inside_end}、ロジットのままなら "
+            "{correct_end} で、差 {value}の 95% 区間({lo}〜{hi})は 0 を含みます。この落とし穴"
+            "で失うのは時間で、最終精度まで下がるかどうかはこの学習量ではわかりません。",
+        },
+    ),
+    "max_pool_beats_average": pool_lead_text(
+        "average", "{window} average pooling", "平均プーリング"
+    ),
+    "max_pool_beats_stride": pool_lead_text(
+        "stride", "stride-2 convolutions", "ストライド 2 の畳み込み"
+    ),
 }
 
 
@@ -681,6 +897,8 @@ def fact_extras(facts: dict[str, Any]) -> dict[str, Any]:
     unit = facts["fc1_population"]["probe_unit"]
     silent = facts["fc1_population"]["silent"]
     channels = facts["channel_population"]["dead"]
+    against = facts["pooling_population"]["pool1_against_average"]
+    window = facts["architecture"]["pool_window"]
     return {
         "unit": unit["unit"],
         "live": unit["live_units"],
@@ -692,6 +910,28 @@ def fact_extras(facts: dict[str, Any]) -> dict[str, Any]:
         "rarely": f"{silent['rarely']:.0%}",
         "channels": channels["units"],
         "dead": round(channels["never"] * channels["units"]),
+        "window": f"{window}{TIMES}{window}",  # the pooling window
+        **{
+            f"{pool}_cnr": fmt(against[pool]["value"], "number", "en")
+            for pool in ("max", "average")
+        },
+    }
+
+
+def experiment_extras(experiments: dict[str, Any]) -> dict[str, Any]:
+    """Numbers the experiments' variant sentences name besides their claim's own."""
+    softmax = experiments["softmax_inside"]
+    correct, inside = softmax["correct"], softmax["inside"]
+    finals = {run["pool"]: run["final_test"]["mean"] for run in experiments["pooling"]["runs"]}
+    return {
+        "early_step": correct["early"]["step"],
+        "end_step": correct["end"]["step"],
+        "correct_early": fmt(correct["early"]["accuracy"]["mean"], "percent", "en"),
+        "inside_early": fmt(inside["early"]["accuracy"]["mean"], "percent", "en"),
+        "correct_end": fmt(correct["end"]["accuracy"]["mean"], "percent", "en"),
+        "inside_end": fmt(inside["end"]["accuracy"]["mean"], "percent", "en"),
+        "grad_start": fmt(softmax["paired"]["start"]["grad_ratio"]["mean"], "number", "en"),
+        **{f"{pool}_final": fmt(mean, "percent", "en") for pool, mean in finals.items()},
     }
 
 

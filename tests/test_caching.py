@@ -70,6 +70,9 @@ def test_the_stage_report_names_each_stored_result_by_its_cache_entry(tiny_proje
         "figures",
         "cnn-seeds",  # the article's noise level; the other levels are siblings' entries
         "observer",  # the box template, likewise
+        "avgpool-seeds",  # TinyCNN's variants, at the article's noise level only
+        "stride2-seeds",
+        "softmax-seeds",
         "mlp-seeds",
         "experiment-charts",
         "live",

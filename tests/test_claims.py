@@ -35,8 +35,9 @@ def hand_built_facts() -> dict:
             "dead_initial": measured(0.1, 0.08, 0.12),
         },
         "pooling_population": {
-            name: copy.deepcopy(pool)
-            for name in ("pool1", "pool2", "pool1_initial", "pool2_initial")
+            **{name: copy.deepcopy(pool)
+               for name in ("pool1", "pool2", "pool1_initial", "pool2_initial")},
+            "pool1_against_average": measured(0.2, 0.1, 0.3),
         },
     }  # fmt: skip
 
@@ -71,6 +72,8 @@ CASES = [
         for pool in ("pool1", "pool2")
         for when, key in (("", ""), ("_at_init", "_initial"))
     ],
+    ("pool1_beats_average", ("pooling_population", "pool1_against_average", "interval"),
+     [-0.9, -0.8], [-0.1, 0.1]),
 ]  # fmt: skip
 
 

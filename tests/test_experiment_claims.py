@@ -35,6 +35,21 @@ def hand_built_results() -> dict:
                 }
             ],
         },
+        "softmax_inside": {
+            "paired": {
+                "early": {
+                    "accuracy_lead": {"values": [0.3, 0.25, 0.28, 0.35, 0.3]},
+                    "grad_ratio": {"values": [0.17, 0.2, 0.15, 0.12, 0.18]},
+                },
+                "end": {"accuracy_lead": {"values": [0.02, 0.01, 0.03, 0.015, 0.02]}},
+            }
+        },
+        "pooling": {
+            "paired": {
+                "max_minus_average": [0.005, 0.004, 0.006, 0.005, 0.007],
+                "max_minus_stride": [0.01, 0.008, 0.012, 0.006, 0.01],
+            }
+        },
     }
 
 
@@ -58,6 +73,19 @@ CASES = [
      [row[::-1] for row in hand_built_results()["noise"]["mean_by_seed"]], MIXED),
     ("noisiest_level_reaches_90", ("noise", "runs", -1, "final_test", "values"),
      [0.8, 0.82, 0.85, 0.81, 0.8], [0.85, 0.95, 0.9, 0.92, 0.88]),
+    ("softmax_inside_slows_learning",
+     ("softmax_inside", "paired", "early", "accuracy_lead", "values"),
+     [-0.1, -0.2, -0.15, -0.1, -0.12], [0.1, -0.1, 0.05, -0.05, 0.0]),
+    ("softmax_inside_shrinks_gradient",
+     ("softmax_inside", "paired", "early", "grad_ratio", "values"),
+     [1.5, 1.4, 1.6, 1.3, 1.5], [0.5, 1.5, 0.8, 1.2, 1.0]),
+    ("softmax_inside_costs_final_accuracy",
+     ("softmax_inside", "paired", "end", "accuracy_lead", "values"),
+     [-0.02, -0.01, -0.03, -0.015, -0.02], [0.02, -0.03, 0.01, -0.02, 0.0]),
+    ("max_pool_beats_average", ("pooling", "paired", "max_minus_average"),
+     [-0.005, -0.004, -0.006, -0.005, -0.007], [0.01, -0.01, 0.005, -0.005, 0.0]),
+    ("max_pool_beats_stride", ("pooling", "paired", "max_minus_stride"),
+     [-0.01, -0.008, -0.012, -0.006, -0.01], [0.01, -0.01, 0.005, -0.005, 0.0]),
 ]  # fmt: skip
 
 

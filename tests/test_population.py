@@ -242,12 +242,10 @@ def window_sets(corner, scale):
     return target, background
 
 
-@pytest.mark.parametrize(
-    ("pool", "before", "scale"), [("pool1", "relu1", 2), ("pool2", "relu2", 4)]
-)
-def test_pooling_effect_per_channel(run, outputs, pool, before, scale):
-    measured, _, test = run
-    n, channels = outputs[before].shape[:2]
+def changes_by_loops(before_maps, after_maps, test, scale):
+    """Each image's CNR change over the channels that light up on the square (mean CNR
+    before above 0), by plain loops: the per-image values and the channel count."""
+    n, channels = before_maps.shape[:2]
     before_cnr = np.full((n, channels), np.nan)
     after_cnr = np.full((n, channels), np.nan)
     for i in range(n):
@@ -256,23 +254,59 @@ def test_pooling_effect_per_channel(run, outputs, pool, before, scale):
             continue
         big_t, big_b = (m.repeat(2, 0).repeat(2, 1) for m in (target, background))
         for c in range(channels):
-            before_cnr[i, c] = cnr_loop(outputs[before][i, c], big_t, big_b)
-            after_cnr[i, c] = cnr_loop(outputs[pool][i, c], target, background)
+            before_cnr[i, c] = cnr_loop(before_maps[i, c], big_t, big_b)
+            after_cnr[i, c] = cnr_loop(after_maps[i, c], target, background)
     responsive = [
         c
         for c in range(channels)
         if (~np.isnan(before_cnr[:, c])).any() and np.nanmean(before_cnr[:, c]) > 0
     ]
-    per_image = []
+    per_image = np.full(n, np.nan)
     for i in range(n):
         changes = [after_cnr[i, c] - before_cnr[i, c] for c in responsive]
         changes = [x for x in changes if not np.isnan(x)]
         if changes:
-            per_image.append(np.mean(changes))
+            per_image[i] = np.mean(changes)
+    return per_image, len(responsive)
+
+
+@pytest.mark.parametrize(
+    ("pool", "before", "scale"), [("pool1", "relu1", 2), ("pool2", "relu2", 4)]
+)
+def test_pooling_effect_per_channel(run, outputs, pool, before, scale):
+    measured, _, test = run
+    per_image, responsive = changes_by_loops(outputs[before], outputs[pool], test, scale)
     effect = measured[pool]
-    assert effect["channels"] == len(responsive)
-    assert effect["n_images"] == len(per_image)
-    assert effect["value"] == pytest.approx(np.mean(per_image), rel=1e-4)
+    assert effect["channels"] == responsive
+    assert effect["n_images"] == np.sum(~np.isnan(per_image))
+    assert effect["value"] == pytest.approx(np.nanmean(per_image), rel=1e-4)
+
+
+def average_by_loops(maps):
+    n, c, h, w = maps.shape
+    out = np.zeros((n, c, h // 2, w // 2))
+    for i in range(h // 2):
+        for j in range(w // 2):
+            out[:, :, i, j] = maps[:, :, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2].mean(axis=(2, 3))
+    return out
+
+
+def test_max_pool_against_the_average_of_the_same_maps(run, outputs):
+    _, _, test = run
+    measured = population.max_against_average(
+        outputs["relu1"], outputs["pool1"], test.corners, TINY, 2
+    )
+    with_max, _ = changes_by_loops(outputs["relu1"], outputs["pool1"], test, 2)
+    with_average, _ = changes_by_loops(
+        outputs["relu1"], average_by_loops(outputs["relu1"]), test, 2
+    )
+    assert measured["max"]["value"] == pytest.approx(np.nanmean(with_max), rel=1e-6)
+    assert measured["average"]["value"] == pytest.approx(np.nanmean(with_average), rel=1e-6)
+    difference = with_max - with_average
+    assert measured["value"] == pytest.approx(np.nanmean(difference), rel=1e-6)
+    assert measured["n_images"] == np.sum(~np.isnan(difference))
+    lo, hi = measured["interval"]
+    assert lo <= measured["value"] <= hi
 
 
 def test_conv1_change_against_numpy():

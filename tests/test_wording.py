@@ -74,7 +74,11 @@ def fake_claim(verdict: str, enough: bool = True) -> dict:
 
 
 EXTRAS = {"unit": 7, "live": 21, "cells": 5, "classes": 9, "label": 3, "units": 64,
-          "channels": 48, "dead": 2, "never": "12.5%", "rarely": "1%"}  # fmt: skip
+          "channels": 48, "dead": 2, "never": "12.5%", "rarely": "1%", "window": "2x2",
+          "max_cnr": "0.232", "average_cnr": "1.10", "early_step": 47, "end_step": 282,
+          "correct_early": "62.0%", "inside_early": "34.0%", "correct_end": "98.8%",
+          "inside_end": "96.5%", "grad_start": "0.111", "max_final": "98.8%",
+          "average_final": "98.3%", "stride_final": "98.2%"}  # fmt: skip
 NAMES = [*claims.PREDICATES, "conv1_keeps_more_than_random", "conv1_moves_toward_box"]
 
 

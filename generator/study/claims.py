@@ -121,6 +121,55 @@ def box_template_leads_at_highest_noise(results: Results) -> Claim:
     return box_lead(results["noise"]["runs"][-1], "at the highest noise level")
 
 
+def softmax_inside_slows_learning(results: Results) -> Claim:
+    return over_seeds(
+        results["softmax_inside"]["paired"]["early"]["accuracy_lead"]["values"],
+        "test accuracy early in training (a sixth of the budget) of the article's setup minus "
+        "the same training with Softmax inside the model, seed by seed (no effect: 0)",
+        evidence.ACCURACY_DIFFERENCE,
+        baseline=0.0,
+    )
+
+
+def softmax_inside_shrinks_gradient(results: Results) -> Claim:
+    return over_seeds(
+        results["softmax_inside"]["paired"]["early"]["grad_ratio"]["values"],
+        "mean norm of each test image's loss gradient at the logits with Softmax inside the "
+        "model over the same in the article's setup, a sixth into training, seed by seed "
+        "(no effect: 1)",
+        baseline=1.0,
+        passes="below",
+    )
+
+
+def softmax_inside_costs_final_accuracy(results: Results) -> Claim:
+    return over_seeds(
+        results["softmax_inside"]["paired"]["end"]["accuracy_lead"]["values"],
+        "final test accuracy of the article's setup minus the same training with Softmax "
+        "inside the model, seed by seed (no effect: 0)",
+        evidence.ACCURACY_DIFFERENCE,
+        baseline=0.0,
+    )
+
+
+def max_pool_lead(results: Results, other: str) -> Claim:
+    return over_seeds(
+        results["pooling"]["paired"][f"max_minus_{other}"],
+        f"final test accuracy of TinyCNN with max pooling minus with {other} downsampling, "
+        "seed by seed (no effect: 0)",
+        evidence.ACCURACY_DIFFERENCE,
+        baseline=0.0,
+    )
+
+
+def max_pool_beats_average(results: Results) -> Claim:
+    return max_pool_lead(results, "average")
+
+
+def max_pool_beats_stride(results: Results) -> Claim:
+    return max_pool_lead(results, "stride")
+
+
 PREDICATES = claims.by_name(
     cnn_beats_mlp,
     cnn_has_lower_loss,
@@ -130,6 +179,11 @@ PREDICATES = claims.by_name(
     noisiest_level_reaches_90,
     box_template_leads,
     box_template_leads_at_highest_noise,
+    softmax_inside_slows_learning,
+    softmax_inside_shrinks_gradient,
+    softmax_inside_costs_final_accuracy,
+    max_pool_beats_average,
+    max_pool_beats_stride,
 )
 
 

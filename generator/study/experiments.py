@@ -25,6 +25,10 @@ from generator.facts import first_step_at_least
 from generator.study import claims
 from generator.study.mlp import cnn_parameters, matching_width
 
+# The shares of the budget runs.CHECKPOINTS measures every run at, in its order.
+CHECKPOINT_NAMES = ("start", "early", "middle", "end")
+# TinyCNN's downsampling after each convolution, as trained (study/runs.py VARIANTS)
+POOLS = {"max": "cnn", "average": "avgpool", "stride": "stride2"}
 NOISE_LEVELS = (0.1, 0.35, 0.5, 0.7, 1.0)  # std of the background noise; 0.35 is the default
 # "Still improving when training stops": the mean test accuracy over the last quarter of the
 # evaluation steps rose by more than this (one test image in a hundred).
@@ -106,19 +110,69 @@ def observer_summary(runs: dict[str, np.ndarray], observer: dict[str, Any]) -> d
     }
 
 
+def at_checkpoints(runs: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Test accuracy and the mean gradient norm at the logits at each checkpoint, over seeds."""
+    if len(runs["checkpoint_steps"]) != len(CHECKPOINT_NAMES):
+        raise ValueError(f"{len(runs['checkpoint_steps'])} checkpoints, named {CHECKPOINT_NAMES}")
+    return {
+        name: {
+            "step": int(step),
+            "accuracy": per_seed(runs["checkpoint_acc"][:, k], evidence.ACCURACY),
+            "logit_grad": per_seed(runs["logit_grad"][:, k], (0.0, math.inf)),
+        }
+        for k, (name, step) in enumerate(
+            zip(CHECKPOINT_NAMES, runs["checkpoint_steps"], strict=True)
+        )
+    }
+
+
+def softmax_summary(correct: dict[str, np.ndarray], inside: dict[str, np.ndarray]) -> dict:
+    """Softmax inside the model against the article's setup, seed by seed at each checkpoint:
+    the accuracy the pitfall costs, and how much it shrinks the gradient at the logits."""
+    lead = correct["checkpoint_acc"] - inside["checkpoint_acc"]  # (G, checkpoints)
+    ratio = inside["logit_grad"] / correct["logit_grad"]
+    return {
+        "correct": at_checkpoints(correct),
+        "inside": at_checkpoints(inside),
+        "paired": {
+            name: {
+                "accuracy_lead": per_seed(lead[:, k], evidence.ACCURACY_DIFFERENCE),
+                "grad_ratio": per_seed(ratio[:, k], (0.0, math.inf)),
+            }
+            for k, name in enumerate(CHECKPOINT_NAMES)
+        },
+    }
+
+
+def pooling_summary(pools: dict[str, dict[str, np.ndarray]]) -> dict[str, Any]:
+    """TinyCNN with each downsampling; max pooling's final lead over the others, by seed."""
+    final = {pool: runs["test_acc"][:, -1] for pool, runs in pools.items()}
+    return {
+        "runs": [{"pool": pool, **setup_summary(runs)} for pool, runs in pools.items()],
+        "paired": {
+            f"max_minus_{pool}": (final["max"] - final[pool]).tolist()
+            for pool in pools
+            if pool != "max"
+        },
+    }
+
+
 def summarize(
     cfg: Config,
     mlp: dict[str, np.ndarray],
     noise: dict[float, dict[str, np.ndarray]],
     observers: dict[float, dict[str, Any]],
+    variants: dict[str, dict[str, np.ndarray]],
 ) -> dict[str, Any]:
     """experiments.json, with the page's claims evaluated on it.
 
     mlp: the MLP's runs (one per seed); noise: TinyCNN's runs per noise level, the
     article's level included (the CNN side of the MLP comparison); observers: the box
-    template's answers per noise level (study/observer.py).
+    template's answers per noise level (study/observer.py); variants: TinyCNN's runs with
+    one thing changed, by runs.VARIANTS name, at the article's noise level.
     """
     cnn = noise[cfg.data.noise]
+    variants = {**variants, "cnn": cnn}
     results = {
         "mlp_vs_cnn": {
             "steps": cnn["eval_steps"].tolist(),
@@ -153,6 +207,8 @@ def summarize(
                 [noise[k]["test_acc"].mean(axis=1) for k in sorted(noise)]
             ).T.tolist(),
         },
+        "softmax_inside": softmax_summary(cnn, variants["softmax"]),
+        "pooling": pooling_summary({pool: variants[kind] for pool, kind in POOLS.items()}),
         "budget": {
             "total_steps": cfg.total_steps,
             "epochs": cfg.train.epochs,

@@ -219,10 +219,10 @@ def stacked_splits(splits: Sequence[Split]) -> tuple[torch.Tensor, torch.Tensor,
 
 
 @torch.no_grad()
-def evaluate_group(
+def group_logits(
     model: GroupModel, split: Split, limit: int | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every member on the same images: mean loss (G,), accuracy (G,), predictions (G, N)."""
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every member's logits on the same images (G, N, classes), and their labels (G, N)."""
     images = torch.from_numpy(split.images[:limit])
     labels = torch.from_numpy(split.labels[:limit])
     logits = torch.cat(
@@ -231,8 +231,15 @@ def evaluate_group(
             for chunk in images.split(EVAL_CHUNK)
         ],
         dim=1,
-    )  # (G, N, classes)
-    every = labels.expand(model.members, -1)
+    )
+    return logits, labels.expand(model.members, -1)
+
+
+def evaluate_group(
+    model: GroupModel, split: Split, limit: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every member on the same images: mean loss (G,), accuracy (G,), predictions (G, N)."""
+    logits, every = group_logits(model, split, limit)
     loss = cross_entropy(logits, every)
     pred = logits.argmax(dim=2)
     accuracy = (pred == every).double().mean(dim=1)

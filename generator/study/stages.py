@@ -71,7 +71,8 @@ def experiment_results(build: Build) -> dict[str, Any]:
         run = build.sibling(experiments.noise_config(build.cfg, level), f"noise {level:g}")
         noise[level] = run.result("cnn-seeds")
         observers[level] = run.result("observer")
-    return experiments.summarize(build.cfg, build.result("mlp-seeds"), noise, observers)
+    variants = {kind: build.result(f"{kind}-seeds") for kind in VARIANT_PURPOSES}
+    return experiments.summarize(build.cfg, build.result("mlp-seeds"), noise, observers, variants)
 
 
 def experiment_charts(build: Build) -> Path:
@@ -96,6 +97,13 @@ def seed_runs_stage(kind: str, purpose: str) -> Stage:
     )
 
 
+# TinyCNN with one thing changed (study/runs.py VARIANTS), at the article's noise level
+VARIANT_PURPOSES = {
+    "avgpool": "train TinyCNN with 2x2 average pooling in place of max pooling",
+    "stride2": "train TinyCNN with stride-2 convolutions in place of convolution and pooling",
+    "softmax": "train TinyCNN with Softmax inside the model and the cross-entropy loss",
+}
+
 STUDY_STAGES = (
     Stage(
         "seeds",
@@ -107,6 +115,10 @@ STUDY_STAGES = (
     ),
     seed_runs_stage("cnn", "train TinyCNN once per study seed on this data"),
     seed_runs_stage("mlp", "train an MLP of about TinyCNN's parameter count once per study seed"),
+    *(
+        seed_runs_stage(kind, f"{purpose}, once per study seed")
+        for kind, purpose in VARIANT_PURPOSES.items()
+    ),
     Stage(
         "observer",
         "(study) find the square with a box template, no training: the reference for TinyCNN",
@@ -119,9 +131,10 @@ STUDY_STAGES = (
     ),
     Stage(
         "experiments",
-        "(study) compare TinyCNN with the MLP, the box template and across noise levels",
+        "(study) compare TinyCNN with the MLP, the box template, across noise levels and "
+        "with its variants",
         experiment_results,
-        needs=("cnn-seeds", "mlp-seeds", "observer"),
+        needs=("cnn-seeds", "mlp-seeds", "observer", *(f"{k}-seeds" for k in VARIANT_PURPOSES)),
         code=("study.experiments",),
         study=True,
     ),

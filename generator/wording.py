@@ -591,7 +591,7 @@ EXPERIMENT_TEXTS: dict[str, Text] = {
         holds={
             "en": "Seed by seed, TinyCNN ends {value} ahead of the MLP in test accuracy "
             "(mean over {n} seeds, 95% interval {lo} to {hi}).",
-            "ja": "シードごとに比べると、TinyCNN のテスト精度は MLP より {value} 高くなりました"
+            "ja": "シードごとに比べると、TinyCNN のテスト精度は MLP より {value}高くなりました"
             "(学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。",
         },
         fails={
@@ -648,7 +648,7 @@ EXPERIMENT_TEXTS: dict[str, Text] = {
             "en": "The MLP's gap between training and test accuracy is {value} wider than "
             "TinyCNN's (mean over {n} seeds, 95% interval {lo} to {hi}): it fits the training "
             "images better than it generalises.",
-            "ja": "訓練精度とテスト精度の開きは、MLP のほうが TinyCNN より {value} 大きくなりま"
+            "ja": "訓練精度とテスト精度の開きは、MLP のほうが TinyCNN より {value}大きくなりま"
             "した(学習シード {n} 個の平均、95% 区間 {lo}〜{hi})。MLP は訓練画像には合っても、"
             "新しい画像への汎化がそれほど伸びていません。",
         },
@@ -661,7 +661,7 @@ EXPERIMENT_TEXTS: dict[str, Text] = {
         inconclusive={
             "en": "The MLP's gap between training and test accuracy differs from TinyCNN's by "
             "{value}, with a 95% interval ({lo} to {hi}) that includes 0 (over {n} seeds).",
-            "ja": "訓練精度とテスト精度の開きの差は {value} で、95% 区間({lo}〜{hi})が 0 を"
+            "ja": "訓練精度とテスト精度の開きの差は {value}で、95% 区間({lo}〜{hi})が 0 を"
             "含みます(学習シード {n} 個)。",
         },
     ),

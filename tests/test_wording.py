@@ -24,14 +24,16 @@ def reader_text(markdown: str) -> str:
 
 
 def spacing_errors(text: str) -> list[str]:
-    """Japanese next to a half-width letter, digit or % without a space between them."""
-    pattern = f"{JAPANESE}{HALF_WIDTH}|{HALF_WIDTH}{JAPANESE}"
+    """Japanese next to a half-width letter, digit or % without a space between them, and
+    a space between two Japanese words (as after a value with a Japanese unit)."""
+    pattern = f"{JAPANESE}{HALF_WIDTH}|{HALF_WIDTH}{JAPANESE}|{JAPANESE} {JAPANESE}"
     return [text[max(0, m.start() - 12) : m.end() + 12] for m in re.finditer(pattern, text)]
 
 
 def test_spacing_rule_catches_both_sides():
     assert spacing_errors("あいだに40 回") and spacing_errors("40回") and spacing_errors("Conv1の")
-    assert not spacing_errors("あいだに 40 回、Conv1 の 95%(区間)")
+    assert spacing_errors("+0.5 ポイント 高く")
+    assert not spacing_errors("あいだに 40 回、Conv1 の 95%(区間)、+0.5 ポイント高く")
 
 
 @pytest.mark.parametrize("page", ["index.md", "experiments.md"])

@@ -215,12 +215,12 @@ def map_animation(figure: MapFigure, cfg: Config, trace: Trace, words: Words) ->
     columns = fit_columns(count, tile_w, TILE_GAP, MAX_WIDTH - 2 * MARGIN - bar_room)
     probe_size = trace.probe_image.shape[0] * PROBE_FACTOR
     grid = Grid(HEADER + probe_size + px(8), MARGIN, count, columns, height * factor, tile_w)
-    # the bar leaves room under it for its label, inside the grid's height
-    bar_height = max(grid.box.height - 2 * LABEL_ROOM - px(3), px(40))
+    # the bar leaves room under it for its low value and its label, inside the grid's height
+    bar_height = max(grid.box.height - 3 * LABEL_ROOM, px(40))
     bar = Box(grid.top + LABEL_ROOM, grid.box.right + BAR_GAP, bar_height, BAR_WIDTH)
     status = status_lines(trace, words, probe_lines(trace, words))
     canvas = start_canvas(
-        max(grid.box.bottom, bar.bottom + px(3) + LABEL_ROOM) + px(4),
+        max(grid.box.bottom, bar.bottom + 2 * LABEL_ROOM) + px(4),
         bar.right + bar_label_width(scale) + MARGIN,
         getattr(words, figure.title),
         status,

@@ -249,7 +249,7 @@ def colour_bar(canvas: np.ndarray, box: Box, scale: Scale, label: str) -> None:
     put_text(canvas, box.bottom - half, x, low, SMALL)
     if scale.low < 0:
         put_text(canvas, box.top + box.height // 2 - half, x, "0", SMALL)
-    put_text(canvas, box.bottom + px(3), box.left, label, SMALL)
+    put_text(canvas, box.bottom + half + px(2), box.left, label, SMALL)  # under the low label
 
 
 def fill_progress(frames: np.ndarray, box: Box, fractions: np.ndarray) -> None:

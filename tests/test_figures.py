@@ -328,11 +328,11 @@ def test_value_labels_get_the_room_their_digits_need(value):
     """A scale of tiny values (lr=1e-6: W - W0 ~ -1e-05) once overflowed a fixed margin."""
     scale = Scale(-abs(value), abs(value), clipped=True)
     bar = Box(20, 10, 60, 10)
-    canvas = blank(100, bar.right + bar_label_width(scale))
+    canvas = blank(140, bar.right + bar_label_width(scale))
     colour_bar(canvas, bar, scale, "")
     assert (canvas[:, bar.right + 1 :] != WHITE).any(axis=0)[-3:].any()  # drawn up to the edge
     with pytest.raises(ValueError, match="does not fit"):
-        colour_bar(blank(100, bar.right + bar_label_width(scale) - 1), bar, scale, "")
+        colour_bar(blank(140, bar.right + bar_label_width(scale) - 1), bar, scale, "")
 
 
 @pytest.mark.slow

@@ -28,20 +28,22 @@ document$.subscribe(({ body }) => {
     });
 });
 
-// The box becomes a window onto one frame of the sheet, scaled to the column width.
+// The box becomes a window onto one frame of the sheet, scaled to the column width. A frame
+// has `density` pixels per CSS px (like the GIF, shown at its CSS size): sharp on 2x screens.
 function showSheet(box, timeline) {
   const frame = timeline.sheets[box.dataset.stem];
   const columns = timeline.columns;
   const rows = Math.ceil(timeline.snapshots.length / columns);
+  const css = (pixels) => pixels / timeline.density;
   const image = document.createElement("img");
   image.loading = "lazy"; // before src, or the sheet would load at once
   image.decoding = "async";
   image.alt = box.dataset.alt;
   image.src = box.dataset.sprite;
-  image.width = frame.width * columns;
-  image.height = frame.height * rows;
+  image.width = css(frame.width * columns);
+  image.height = css(frame.height * rows);
   image.style.width = `${columns * 100}%`;
-  box.style.maxWidth = `${frame.width}px`;
+  box.style.maxWidth = `${css(frame.width)}px`;
   box.style.aspectRatio = `${frame.width} / ${frame.height}`;
   box.append(image);
   box.hidden = false;

@@ -4,6 +4,10 @@ Every chart is drawn from default rc settings plus one theme, so nothing set
 for one figure leaks into the next, and saved without a Software stamp so the
 PNG bytes depend only on the data. Margins are fixed rather than computed by
 tight_layout, which would draw each figure twice.
+
+Every chart is WIDTH inches wide at DPI dots per inch: chrome.MAX_WIDTH image px, which the
+page shows at half its size, the width of a phone's column (chrome.DENSITY). So a font size
+of s points shows at s * DPI / 72 / DENSITY CSS px: MIN_POINTS and up read on a phone.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from matplotlib.figure import Figure
 from generator import fonts
 from generator.config import Config
 from generator.data import Dataset, cell_edges
+from generator.figures.chrome import DENSITY, MAX_WIDTH, MIN_TEXT
 from generator.figures.words import EN, LANGUAGES, Words
 from generator.trace import Trace
 
@@ -54,7 +59,7 @@ class Theme:
             "ytick.color": self.foreground,
             "legend.frameon": False,
             "axes.prop_cycle": cycler(color=list(self.lines)),
-            "font.size": 10,
+            "font.size": 8,  # 11 CSS px on the page
         }
 
 
@@ -86,12 +91,26 @@ def language_rc(words: Words) -> dict[str, Any]:
     return {"font.family": [family, "DejaVu Sans"]}  # DejaVu: signs Noto CJK lacks
 
 
+DPI = 100 * DENSITY
+WIDTH = MAX_WIDTH / DPI  # inches
+MIN_POINTS = MIN_TEXT * DENSITY * 72 / DPI  # the smallest font size a chart may use
+
+
+def draw_chart(chart: Chart, theme: Theme) -> Figure:
+    """The chart's figure, its height rounded to whole CSS px so the page's size is exact."""
+    figure = chart.draw(theme)
+    width, height = figure.get_size_inches()
+    step = DENSITY / DPI
+    figure.set_size_inches(width, round(height / step) * step)
+    return figure
+
+
 def chart_png(chart: Chart, theme: Theme) -> bytes:
     matplotlib.rcdefaults()
     with matplotlib.rc_context(theme.rc | language_rc(chart.words)):
-        figure = chart.draw(theme)
+        figure = draw_chart(chart, theme)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(figure)
     return buffer.getvalue()
 
@@ -141,9 +160,12 @@ def grid_overlay(
     ax.add_collection(LineCollection(segments, colors=colour, linestyles=":", linewidths=1.2))
 
 
-def column_labels(ax: plt.Axes, columns: int, size: int, labels: list[str]) -> None:
-    for c, label in enumerate(labels[:columns]):
-        ax.text(c * (size + GAP) + size / 2 - 0.5, -3, label, ha="center", va="bottom", fontsize=9)
+def column_labels(ax: plt.Axes, columns: int, size: int, words: Words) -> None:
+    """The cell number over each column, and the word for them left of the numbers: nine
+    "label 3"s would not fit over a phone's column."""
+    for c in range(columns):
+        ax.text(c * (size + GAP) + size / 2 - 0.5, -3, str(c), ha="center", va="bottom")
+    ax.text(-3, -3, words.label, ha="right", va="bottom")
 
 
 def contact_sheet(cfg: Config, data: Dataset, words: Words) -> Chart:
@@ -152,19 +174,15 @@ def contact_sheet(cfg: Config, data: Dataset, words: Words) -> Chart:
     images = np.where(chosen[..., None, None] >= 0, split.clean[chosen], np.nan)
 
     def draw(theme: Theme) -> Figure:
-        figure, ax = plt.subplots(figsize=(classes * 0.85, 2.3))
+        figure, ax = plt.subplots(figsize=(WIDTH, 0.96))
         draw_sheet(ax, images, theme)
         grid_overlay(ax, chosen.shape, cfg.data.image_size, cell_edges(cfg.data), theme.overlay)
-        column_labels(ax, classes, cfg.data.image_size, cell_labels(words, classes))
-        figure.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9)
+        column_labels(ax, classes, cfg.data.image_size, words)
+        figure.subplots_adjust(left=0.12, right=0.99, bottom=0.02, top=0.76)
         return figure
 
     arrays = {"indices": chosen, "images": images, "cell_edges": cell_edges(cfg.data)}
     return Chart("contact_sheet", draw, arrays, words)
-
-
-def cell_labels(words: Words, classes: int) -> list[str]:
-    return [words.label.format(cell=c) for c in range(classes)]
 
 
 def noisy_preview(cfg: Config, data: Dataset, words: Words) -> Chart:
@@ -179,20 +197,19 @@ def noisy_preview(cfg: Config, data: Dataset, words: Words) -> Chart:
     )
 
     def draw(theme: Theme) -> Figure:
-        figure, ax = plt.subplots(figsize=(classes * 0.85 + 0.9, 2.75))
+        figure, ax = plt.subplots(figsize=(WIDTH, 1.56))
         draw_sheet(ax, pairs, theme)
-        column_labels(ax, classes, cfg.data.image_size, cell_labels(words, classes))
+        column_labels(ax, classes, cfg.data.image_size, words)
         size = cfg.data.image_size
         for row, name in enumerate((words.with_noise, words.without_noise)):
-            ax.text(-3, row * (size + GAP) + size / 2, name, ha="right", va="center", fontsize=9)
+            ax.text(-3, row * (size + GAP) + size / 2, name, ha="right", va="center")
         # The grey scale of the pixel values: the background is not black, and the noise
         # is clipped at both ends of it.
-        scale = figure.add_axes((0.4, 0.2, 0.3, 0.035))
+        scale = figure.add_axes((0.4, 0.3, 0.3, 0.055))
         grey = ScalarMappable(Normalize(0, 1), "gray")
         figure.colorbar(grey, cax=scale, orientation="horizontal")
-        scale.set_xlabel(words.pixel_value, fontsize=9)
-        scale.tick_params(labelsize=8)
-        figure.subplots_adjust(left=0.12, right=0.99, bottom=0.34, top=0.92)
+        scale.set_xlabel(words.pixel_value)
+        figure.subplots_adjust(left=0.24, right=0.99, bottom=0.42, top=0.87)
         return figure
 
     arrays = {
@@ -216,7 +233,8 @@ def training_curves(trace: Trace, words: Words) -> Chart:
     steps = trace.eval_steps
 
     def draw(theme: Theme) -> Figure:
-        figure, (loss_ax, acc_ax) = plt.subplots(1, 2, figsize=(9, 3.4))
+        # one above the other: side by side, a phone would shrink both
+        figure, (loss_ax, acc_ax) = plt.subplots(2, 1, figsize=(WIDTH, 5.0))
         loss_ax.plot(steps[1:], trace.batch_loss[1:], label=words.training_batch, alpha=0.7)
         loss_ax.plot(steps, trace.test_loss, label=words.test_set)
         loss_ax.plot(trace.steps, trace.probe_loss, label=words.probe_image, linewidth=1)
@@ -230,10 +248,10 @@ def training_curves(trace: Trace, words: Words) -> Chart:
         for ax in (loss_ax, acc_ax):
             ax.set_xlabel(words.step_ticks)
             mark_snapshots(ax, trace.steps, theme.foreground)
-            ax.legend(fontsize=8)
+            ax.legend()
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-        figure.subplots_adjust(left=0.08, right=0.99, bottom=0.14, top=0.97, wspace=0.25)
+        figure.subplots_adjust(left=0.16, right=0.97, bottom=0.09, top=0.98, hspace=0.35)
         return figure
 
     arrays = {
@@ -256,7 +274,7 @@ def confusion_matrix(trace: Trace, words: Words) -> Chart:
     ).reshape(classes, classes)
 
     def draw(theme: Theme) -> Figure:
-        figure, ax = plt.subplots(figsize=(4.4, 3.9))
+        figure, ax = plt.subplots(figsize=(WIDTH, 3.4))
         ax.imshow(counts, cmap=theme.cmap, interpolation="nearest")
         bright = counts > counts.max() / 2
         for (true, pred), count in np.ndenumerate(counts):
@@ -267,7 +285,7 @@ def confusion_matrix(trace: Trace, words: Words) -> Chart:
         ax.set_yticks(range(classes))
         ax.set_xlabel(words.predicted_cell)
         ax.set_ylabel(words.true_cell)
-        ax.set_title(words.final_model.format(count=counts.sum()), fontsize=10)
+        ax.set_title(words.final_model.format(count=counts.sum()))
         figure.subplots_adjust(left=0.14, right=0.97, bottom=0.13, top=0.92)
         return figure
 

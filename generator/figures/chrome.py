@@ -20,9 +20,24 @@ from PIL import Image, ImageDraw, ImageFont
 from generator import fonts
 from generator.figures.palette import BLACK, GREYS, LEVELS, PROGRESS, WHITE, Scale
 
-TEXT = 11  # px, the default text size
-SMALL = 9  # px, channel and unit labels
-LINE = 15  # px between text lines
+# Every figure is drawn at DENSITY image px per CSS px and shown at half its pixel size
+# (the pages give each image its CSS size), so it is sharp on a 2x screen; and no wider than
+# COLUMN CSS px, the content column of a 390 px phone, so a phone never scales it down.
+DENSITY = 2
+COLUMN = 358  # CSS px
+MAX_WIDTH = COLUMN * DENSITY  # image px
+MIN_TEXT = 10  # CSS px: the smallest text a phone reader is asked to read
+MIN_TILE = 24  # CSS px: the smallest side of a map, so its blocks stay visible
+
+
+def px(css: float) -> int:
+    """Image px for a length in CSS px."""
+    return round(css * DENSITY)
+
+
+TEXT = px(11)  # the default text size
+SMALL = px(MIN_TEXT)  # channel and unit labels, status lines
+LINE = px(15)  # between text lines
 TEXT_SHADES = 6  # grey levels of black text's anti-aliasing, white included
 
 
@@ -86,6 +101,12 @@ def text_width(string: str, size: int = TEXT) -> int:
     return text_mask(string, size).shape[1]
 
 
+def line_box(size: int) -> int:
+    """Height of a line of text (the Latin font's ascent and descent): what text needs."""
+    ascent, descent = font(size).getmetrics()
+    return ascent + descent
+
+
 def put_text(
     canvas: np.ndarray,
     top: int,
@@ -117,7 +138,7 @@ def put_text(
     return width
 
 
-def outline(canvas: np.ndarray, box: Box, colour: int, thickness: int = 1) -> None:
+def outline(canvas: np.ndarray, box: Box, colour: int, thickness: int = DENSITY) -> None:
     """A rectangle drawn just outside the box."""
     t = thickness
     outer = Box(box.top - t, box.left - t, box.height + 2 * t, box.width + 2 * t)
@@ -133,6 +154,25 @@ def upscale(image: np.ndarray, factor: int) -> np.ndarray:
     return image.repeat(factor, axis=-2).repeat(factor, axis=-1)
 
 
+LABEL_ROOM = line_box(SMALL)  # above each tile, for its label
+TILE_GAP = px(3)  # between two tiles of a row
+
+
+def tile_factor(side: int) -> int:
+    """The smallest integer upscaling that shows a map of `side` values at MIN_TILE CSS px or
+    more: integer, so every value is an exact block."""
+    return max(1, -(-px(MIN_TILE) // side))
+
+
+def fit_columns(count: int, tile_width: int, gap: int, room: int) -> int:
+    """The most tiles per row, a power of two (rows that divide the channel counts evenly),
+    whose row fits in `room` px."""
+    columns = 1
+    while columns * 2 <= count and columns * 2 * (tile_width + gap) - gap <= room:
+        columns *= 2
+    return columns
+
+
 @dataclass(frozen=True)
 class Grid:
     """Tiles of equal size in rows, each with a small label line above it."""
@@ -143,7 +183,7 @@ class Grid:
     columns: int
     tile_height: int
     tile_width: int
-    gap: int = 4
+    gap: int = TILE_GAP
 
     @property
     def rows(self) -> int:
@@ -151,11 +191,11 @@ class Grid:
 
     @property
     def cell_height(self) -> int:
-        return SMALL + 3 + self.tile_height + self.gap
+        return LABEL_ROOM + self.tile_height + self.gap
 
     def tile(self, k: int) -> Box:
         row, column = divmod(k, self.columns)
-        top = self.top + row * self.cell_height + SMALL + 3
+        top = self.top + row * self.cell_height + LABEL_ROOM
         left = self.left + column * (self.tile_width + self.gap)
         return Box(top, left, self.tile_height, self.tile_width)
 
@@ -167,7 +207,7 @@ class Grid:
     def label(self, canvas: np.ndarray, prefix: str = "") -> None:
         for k in range(self.count):
             tile = self.tile(k)
-            put_text(canvas, tile.top - SMALL - 3, tile.left, f"{prefix}{k}", SMALL)
+            put_text(canvas, tile.top - LABEL_ROOM, tile.left, f"{prefix}{k}", SMALL)
 
     def paste(self, frames: np.ndarray, tiles: np.ndarray) -> None:
         """tiles (K, count, h, w) into frames (K, H, W), every frame at once."""
@@ -187,13 +227,13 @@ def bar_labels(scale: Scale) -> tuple[str, str]:
     return top + format_value(scale.high), bottom + format_value(scale.low)
 
 
-BAR_LABEL_GAP = 4  # px between a colour bar and its value labels
+BAR_LABEL_GAP = px(2)  # between a colour bar and its value labels
 
 
 def bar_label_width(scale: Scale) -> int:
     """Width the value labels take right of a colour bar, gap included: it depends on the
     values (-1.23e-05 is twice as wide as 0.5), so layouts ask rather than assume."""
-    return BAR_LABEL_GAP + max(text_width(label) for label in bar_labels(scale))
+    return BAR_LABEL_GAP + max(text_width(label, SMALL) for label in bar_labels(scale))
 
 
 def colour_bar(canvas: np.ndarray, box: Box, scale: Scale, label: str) -> None:
@@ -204,12 +244,12 @@ def colour_bar(canvas: np.ndarray, box: Box, scale: Scale, label: str) -> None:
     outline(canvas, box, BLACK)
     x = box.right + BAR_LABEL_GAP
     high, low = bar_labels(scale)
-    half = TEXT // 2 + 1
-    put_text(canvas, box.top - half, x, high)
-    put_text(canvas, box.bottom - half - 2, x, low)
+    half = line_box(SMALL) // 2  # labels centred on the bar's ends and middle
+    put_text(canvas, box.top - half, x, high, SMALL)
+    put_text(canvas, box.bottom - half, x, low, SMALL)
     if scale.low < 0:
-        put_text(canvas, box.top + box.height // 2 - half, x, "0")
-    put_text(canvas, box.bottom + 6, box.left, label, SMALL)
+        put_text(canvas, box.top + box.height // 2 - half, x, "0", SMALL)
+    put_text(canvas, box.bottom + half + px(2), box.left, label, SMALL)  # under the low label
 
 
 def fill_progress(frames: np.ndarray, box: Box, fractions: np.ndarray) -> None:

@@ -8,8 +8,7 @@ The facts stage measures the population once (generator/population.py); these on
 - silent_channels: for each Conv1 and Conv2 channel, the share of test images on which
   it is 0 everywhere after ReLU.
 
-They are drawn narrow (WIDTH inches at 100 dpi) so that a phone shows their text at
-about its size.
+They are drawn as narrow as every chart (charts.WIDTH), for a phone's column.
 """
 
 from __future__ import annotations
@@ -25,11 +24,10 @@ from matplotlib.patches import Rectangle
 
 from generator.config import Config
 from generator.data import cell_edges
-from generator.figures.charts import Chart, Theme
+from generator.figures.charts import WIDTH, Chart, Theme
 from generator.figures.words import LANGUAGES, Words
 
 Facts = dict[str, Any]
-WIDTH = 4.3  # inches: 430 px, shown at 0.83 of that in a 390 px phone's column
 ROW = 0.17  # inches per unit in the class map
 GRID_LINES = "#808080"  # cell borders over the diverging maps: visible on red, white and blue
 
@@ -51,9 +49,9 @@ def class_map(cfg: Config, facts: Facts, words: Words) -> Chart:
                           extent=(-0.5, rows.shape[1] - 0.5, len(order) - 0.5, -0.5))  # fmt: skip
         ax.set_xticks(range(rows.shape[1]))
         ax.set_yticks(range(len(order)), [str(u) for u in order])
-        ax.tick_params(labelsize=9, length=2)
-        ax.set_xlabel(words.true_cell, fontsize=9)
-        ax.set_ylabel(words.fc1_unit, fontsize=9)
+        ax.tick_params(labelsize=8, length=2)
+        ax.set_xlabel(words.true_cell, fontsize=8)
+        ax.set_ylabel(words.fc1_unit, fontsize=8)
         ax.set_ylim(len(order) + 1.1, -0.5)
         if dead.size:
             dead_row(
@@ -61,12 +59,12 @@ def class_map(cfg: Config, facts: Facts, words: Words) -> Chart:
             )
         if probe_unit in order:
             outline_row(ax, int(np.flatnonzero(order == probe_unit)[0]), rows.shape[1], theme)
-        ax.set_title(words.class_map_title.format(count=n_images), fontsize=9, loc="left")
+        ax.set_title(words.class_map_title.format(count=n_images), fontsize=8, loc="left")
         top = 1 - 0.45 / height
         bar = figure.colorbar(
             image, cax=figure.add_axes((0.86, 0.9 / height, 0.03, top - 1.2 / height))
         )
-        bar.ax.tick_params(labelsize=9)
+        bar.ax.tick_params(labelsize=8)
         figure.subplots_adjust(left=0.16, right=0.82, bottom=0.75 / height, top=top)
         return figure
 
@@ -85,7 +83,7 @@ def dead_row(ax: Axes, columns: int, y: float, theme: Theme, label: str) -> None
     box = Rectangle((-0.5, y - 0.5), columns, 1.0, lw=0.6, facecolor=GRID_LINES, alpha=0.35)
     box.set_edgecolor(theme.foreground)
     ax.add_patch(box)
-    ax.text(columns / 2 - 0.5, y, label, ha="center", va="center", fontsize=9)
+    ax.text(columns / 2 - 0.5, y, label, ha="center", va="center", fontsize=8)
 
 
 def outline_row(ax: Axes, row: int, columns: int, theme: Theme) -> None:
@@ -122,17 +120,17 @@ def templates(cfg: Config, facts: Facts, words: Words) -> Chart:
         ax.add_collection(cell_lines(corners, edges, side))
         for unit, (top, left) in zip(units, corners, strict=True):
             colour = theme.lines[1] if unit == probe_unit else theme.foreground
-            ax.text(left + side / 2 - 0.5, top - 0.8, words.unit.format(unit=unit), fontsize=9,
+            ax.text(left + side / 2 - 0.5, top - 0.8, words.unit.format(unit=unit), fontsize=8,
                     ha="center", va="bottom", color=colour)  # fmt: skip
             if unit == probe_unit:  # framed, as the class map outlines its row
                 ax.add_patch(Rectangle((left - 0.7, top - 0.7), side + 0.4, side + 0.4,
                                        fill=False, lw=2, edgecolor=colour))  # fmt: skip
         scale = figure.add_axes((0.1, 0.5 / height, 0.8, 0.1 / height))
         bar = figure.colorbar(image, cax=scale, orientation="horizontal")
-        bar.ax.tick_params(labelsize=9, length=2)
-        bar.set_label(words.templates_scale, fontsize=9, labelpad=2)
+        bar.ax.tick_params(labelsize=8, length=2)
+        bar.set_label(words.templates_scale, fontsize=8, labelpad=2)
         title = words.templates_title.format(channels=cfg.model.conv2_channels, side=side)
-        figure.text(0.02, 1 - 0.08 / height, title, fontsize=9, va="top")
+        figure.text(0.02, 1 - 0.08 / height, title, fontsize=8, va="top")
         return figure
 
     arrays = {
@@ -184,11 +182,11 @@ def silent_channels(cfg: Config, facts: Facts, words: Words) -> Chart:
             channel_bars(ax, share, theme)
             dead = int((share >= 1).sum())
             title = words.silent_title.format(layer=layer.capitalize(), count=len(share), dead=dead)
-            ax.set_title(title, fontsize=9, loc="left")
-            ax.set_ylabel(words.percent_images, fontsize=9)
-        axes[-1].set_xlabel(words.channel, fontsize=9)
+            ax.set_title(title, fontsize=8, loc="left")
+            ax.set_ylabel(words.percent_images, fontsize=8)
+        axes[-1].set_xlabel(words.channel, fontsize=8)
         title = words.silent_suptitle.format(count=cfg.data.test_size)
-        figure.text(0.02, 1 - 0.08 / height, title, fontsize=9, va="top")
+        figure.text(0.02, 1 - 0.08 / height, title, fontsize=8, va="top")
         figure.subplots_adjust(left=0.13, right=0.98, bottom=0.55 / height,
                                top=1 - 0.62 / height, hspace=0.8)  # fmt: skip
         return figure
@@ -208,9 +206,9 @@ def channel_bars(ax: Axes, share: np.ndarray, theme: Theme) -> None:
     if len(silent) <= NAMED_BARS:
         for channel in silent:
             ax.text(channel, share[channel] * 100 + 4, str(channel), ha="center", va="bottom",
-                    fontsize=9, color=theme.lines[1])  # fmt: skip
+                    fontsize=8, color=theme.lines[1])  # fmt: skip
     ax.set_xticks(range(0, len(share), 1 if len(share) <= 16 else 4))
-    ax.tick_params(labelsize=9, length=2)
+    ax.tick_params(labelsize=8, length=2)
     ax.set_ylim(0, 125)
     ax.set_yticks([0, 50, 100])
     ax.set_xlim(-0.7, len(share) - 0.3)

@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from generator.figures.animations import Animation
+from generator.figures.chrome import DENSITY
 from generator.figures.gif import FRAME_CS, LAST_FRAME_CS, paletted
 from generator.files import write_bytes
 from generator.trace import Trace
@@ -77,6 +78,7 @@ def timeline(trace: Trace, out: Path) -> dict[str, Any]:
         "frame_ms": FRAME_CS * 10,
         "last_frame_ms": LAST_FRAME_CS * 10,
         "columns": min(COLUMNS, len(snapshots)),
+        "density": DENSITY,  # sheet px per CSS px
         "snapshots": snapshots,
         "sheets": {
             path.name.removesuffix(SUFFIX): frame_size(path, len(snapshots))

@@ -12,9 +12,10 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from generator.figures import write_chart
-from generator.figures.charts import Chart, Theme
+from generator.figures.charts import WIDTH, Chart, Theme
 from generator.figures.words import LANGUAGES, Words
 
 
@@ -22,7 +23,8 @@ def mlp_vs_cnn_chart(result: dict[str, Any], words: Words) -> Chart:
     steps = result["steps"]
 
     def draw(theme: Theme) -> Figure:
-        figure, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(10, 3.6))
+        # one above the other: side by side, a phone would shrink both
+        figure, (acc_ax, loss_ax) = plt.subplots(2, 1, figsize=(WIDTH, 7.0))
         for name, label in (("cnn", "TinyCNN"), ("mlp", "MLP")):
             run = result[name]
             legend = words.model_runs.format(
@@ -35,10 +37,14 @@ def mlp_vs_cnn_chart(result: dict[str, Any], words: Words) -> Chart:
         acc_ax.set_ylim(0, 1.02)
         loss_ax.set_ylabel(words.test_loss_mean)
         loss_ax.set_yscale("log")
+        # plain numbers: "6 x 10^-1" on the minor ticks pushed the axis label off the figure
+        plain = FuncFormatter(lambda value, _: f"{value:g}")
+        loss_ax.yaxis.set_major_formatter(plain)
+        loss_ax.yaxis.set_minor_formatter(plain)
         for ax in (acc_ax, loss_ax):
             ax.set_xlabel(words.step)
             ax.legend()
-        figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.97, wspace=0.25)
+        figure.subplots_adjust(left=0.16, right=0.97, bottom=0.07, top=0.98, hspace=0.25)
         return figure
 
     arrays = {
@@ -63,7 +69,7 @@ def noise_chart(result: dict[str, Any], words: Words) -> Chart:
     square = runs[0]["observer"]["data"]["snr"]["side"]
 
     def draw(theme: Theme) -> Figure:
-        figure, (curve_ax, final_ax) = plt.subplots(1, 2, figsize=(10, 3.6))
+        figure, (curve_ax, final_ax) = plt.subplots(2, 1, figsize=(WIDTH, 6.4))
         colours = plt.get_cmap("viridis")(np.linspace(0.15, 0.85, len(runs)))
         for k, (run, colour) in enumerate(zip(runs, colours, strict=True)):
             label = words.noise_level.format(noise=run["noise"])
@@ -76,7 +82,7 @@ def noise_chart(result: dict[str, Any], words: Words) -> Chart:
         curve_ax.set_xlabel(words.step)
         curve_ax.set_ylabel(words.test_acc_mean)
         curve_ax.set_ylim(0, 1.02)
-        curve_ax.legend(fontsize=8)
+        curve_ax.legend()
         errors = np.abs(final_interval.T - final)
         seeds = len(runs[0]["seeds"])
         final_ax.errorbar(
@@ -91,8 +97,8 @@ def noise_chart(result: dict[str, Any], words: Words) -> Chart:
         final_ax.set_xlabel(words.noise_std)
         final_ax.set_ylabel(words.final_acc)
         final_ax.set_ylim(0, 1.02)
-        final_ax.legend(fontsize=8, loc="lower left")
-        figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.97, wspace=0.25)
+        final_ax.legend(loc="lower left")
+        figure.subplots_adjust(left=0.16, right=0.97, bottom=0.08, top=0.98, hspace=0.3)
         return figure
 
     arrays = {

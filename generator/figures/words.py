@@ -34,7 +34,7 @@ class Words:
     standout: str  # {unit}
     true_cell: str
     # charts
-    label: str  # {cell}
+    label: str  # over the cell numbers of the sample sheets
     with_noise: str
     pixel_value: str
     without_noise: str
@@ -92,7 +92,7 @@ EN = Words(
     ),
     standout="unit {unit}: largest at the end",
     true_cell="true cell",
-    label="label {cell}",
+    label="label",
     with_noise="with noise",
     pixel_value="pixel value",
     without_noise="without noise",
@@ -148,7 +148,7 @@ JA = Words(
     ),
     standout="ユニット {unit}: 最後に最大",
     true_cell="正解のマス",
-    label="ラベル {cell}",
+    label="ラベル",
     with_noise="ノイズあり",
     pixel_value="画素値",
     without_noise="ノイズなし",

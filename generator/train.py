@@ -14,6 +14,7 @@ from typing import TypeVar
 import torch
 from torch import nn
 
+from generator.adam import Adam
 from generator.config import Config
 from generator.data import Split
 from generator.model import TinyCNN
@@ -25,7 +26,10 @@ StepCallback = Callable[[int, TinyCNN, float, float], None]
 def make_deterministic(threads: int) -> None:
     # Float sums are reordered with the thread count, so the count is part of the config.
     torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(True)
+    # What torch.use_deterministic_algorithms(True) sets, minus its other half: that also
+    # sets the compiler's flag, importing torch._inductor (1.4 s of CPU per process) for
+    # compiled code, which the project never runs. tests/test_adam.py checks the flag.
+    torch._C._set_deterministic_algorithms(True)
     torch.backends.cudnn.benchmark = False
 
 
@@ -53,7 +57,7 @@ def train_model(
     make_deterministic(cfg.train.threads)
     torch.manual_seed(cfg.train.seed)  # the layers draw their initial weights from it
     model = make_model()
-    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.train.lr)
+    optimizer = Adam(model.parameters(), lr=cfg.train.lr)
     loss_fn = nn.CrossEntropyLoss()  # takes raw logits: log-softmax is fused in
     shuffle = torch.Generator().manual_seed(cfg.train.seed)
     images, labels = as_tensors(train_split)
@@ -62,7 +66,7 @@ def train_model(
     on_step(step, model, float("nan"), float("nan"))
     for _ in range(cfg.train.epochs):
         for batch in torch.randperm(len(labels), generator=shuffle).split(cfg.train.batch_size):
-            optimizer.zero_grad(set_to_none=True)
+            optimizer.zero_grad()
             logits = model(images[batch])
             loss = loss_fn(logits, labels[batch])
             loss.backward()

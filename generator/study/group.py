@@ -43,6 +43,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from generator.adam import Adam
 from generator.config import Config
 from generator.data import Split
 from generator.model import TinyCNN
@@ -182,7 +183,7 @@ def train_group(
         raise ValueError(f"the members' training splits differ in size: {sorted(sizes)}")
     make_deterministic(cfg.train.threads)
     images, labels, member_split = stacked_splits(splits)
-    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.train.lr)  # type: ignore[arg-type]
+    optimizer = Adam(model.parameters(), lr=cfg.train.lr)
     shuffles = [torch.Generator().manual_seed(seed) for seed in seeds]
     rows = member_split[:, None]  # (G, 1): each member indexes its own split
     count = sizes.pop()
@@ -193,7 +194,7 @@ def train_group(
     for _ in range(cfg.train.epochs):
         orders = torch.stack([torch.randperm(count, generator=g) for g in shuffles])
         for batch in orders.split(cfg.train.batch_size, dim=1):  # (G, B) image indices
-            optimizer.zero_grad(set_to_none=True)
+            optimizer.zero_grad()
             loss = loss_fn(model(images[rows, batch]), labels[rows, batch]).sum()
             loss.backward()
             optimizer.step()

@@ -156,10 +156,10 @@ def figure_facts(build: Build) -> dict[str, Any]:
 
 def draw_figures(build: Build) -> Path:
     def fill(folder: Path) -> None:
-        from generator import figures
+        from generator.figures import draw
 
         dataset, shown = build.result("data"), figure_facts(build)
-        figures.render_figures(build.cfg, dataset, recorded(build), shown, folder)
+        draw.render_figures(build.cfg, dataset, recorded(build), shown, folder)
 
     return build.stored("figures", fill)
 
@@ -372,7 +372,7 @@ ARTICLE_STAGES = (
         "render the PNG figures and GIF animations",
         draw_figures,
         needs=("train",),
-        code=("figures",),
+        code=("figures.draw",),
         libraries=FIGURE_LIBRARIES,
         facts=FIGURE_FACTS,
         inputs=(fonts.identity,),  # the Japanese figures' glyphs come from a system package

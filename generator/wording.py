@@ -938,7 +938,13 @@ def experiment_extras(experiments: dict[str, Any]) -> dict[str, Any]:
 def claim_words(
     claims: dict[str, Claim], texts: dict[str, Text], lang: str, extras: dict[str, Any]
 ) -> dict[str, Any]:
-    """Each claim's sentence by name, and the rows of "How we know" in that order."""
-    sentences = {name: sentence(texts[name], c, lang, extras) for name, c in claims.items()}
-    rows = [row(texts[name], c, lang, extras) for name, c in claims.items()]
+    """Each claim's sentence by name, and the rows of "How we know" in the order of
+    `texts`, the order the page discusses them (claims read back from JSON come sorted
+    by name)."""
+    unworded = sorted(set(claims) - set(texts))
+    if unworded:
+        raise KeyError(f"claims without wording in wording.py: {', '.join(unworded)}")
+    names = [name for name in texts if name in claims]
+    sentences = {name: sentence(texts[name], claims[name], lang, extras) for name in names}
+    rows = [row(texts[name], claims[name], lang, extras) for name in names]
     return {"say": sentences, "rows": rows, "header": HEADER[lang]}

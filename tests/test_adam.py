@@ -56,6 +56,7 @@ def test_a_parameter_without_gradient_is_an_error():
         optimiser.step()
 
 
+@pytest.mark.slow  # starts a Python process
 def test_training_does_not_import_the_compiler():
     """The point: a training process never loads torch._dynamo or torch._inductor (1.5 s of
     CPU), and still runs in torch's deterministic mode."""

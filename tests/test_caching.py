@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,6 +76,7 @@ def test_the_stage_report_names_each_stored_result_by_its_cache_entry(tiny_proje
         "stride2-seeds",
         "softmax-seeds",
         "mlp-seeds",
+        "experiments",
         "experiment-charts",
         "live",
         "live-colours",
@@ -174,13 +177,32 @@ def test_a_model_code_edit_retrains(project: Path) -> None:
 
 def test_code_hash_follows_the_generator_modules_a_stage_imports() -> None:
     package = Path(source_closure(["generator.config"]).pop()).parent
-    figures = {p.relative_to(package).as_posix() for p in source_closure(["generator.figures"])}
-    assert {"figures/__init__.py", "figures/gif.py", "data.py", "trace.py", "config.py"} <= figures
+    drawn = source_closure(["generator.figures.draw"])
+    figures = {p.relative_to(package).as_posix() for p in drawn}
+    assert {"figures/draw.py", "figures/gif.py", "data.py", "trace.py", "config.py"} <= figures
     assert not {"render.py", "pipeline.py", "figures/study_charts.py"} & figures
     assert not any(name.startswith("study/") for name in figures)
-    assert code_hash("figures") != code_hash("facts")
+    assert code_hash("figures.draw") != code_hash("facts")
     with pytest.raises(ValueError, match="figure"):
         code_hash("figure")  # a misspelt stage module must not hash to "no code"
+
+
+def test_what_a_prose_edit_runs_imports_no_torch() -> None:
+    """A prose edit re-runs render and site on stored results: the runner, the render
+    context and MkDocs' hooks. None of them may import torch (2.5 s of a 4 s rebuild)."""
+    hooks = sorted(p.stem for p in (Path(__file__).parents[1] / "generator" / "hooks").glob("*.py"))
+    modules = [
+        "generator.pipeline",
+        "generator.render",
+        "generator.article",
+        "generator.study.stages",
+    ]
+    modules += [f"generator.hooks.{hook}" for hook in hooks if hook != "__init__"]
+    code = f"import sys\nfor m in {modules!r}: __import__(m)\nprint('torch' in sys.modules)"
+    root = Path(__file__).parents[1]
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("training", ["train", "study.runs"])

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from generator.config import build_config, load_config_file
-from generator.figures import animations, figure_jobs, sprites
+from generator.figures import animations, sprites
+from generator.figures.draw import figure_jobs
 from generator.pipeline import Build, Paths
 from generator.stages import figure_facts, recorded
 

@@ -14,8 +14,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from generator.figures import write_chart
 from generator.figures.charts import WIDTH, Chart, Theme
+from generator.figures.draw import write_chart
 from generator.figures.words import LANGUAGES, Words
 
 

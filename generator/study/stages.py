@@ -64,15 +64,25 @@ def box_observer(build: Build) -> dict[str, Any]:
 
 
 def experiment_results(build: Build) -> dict[str, Any]:
-    from generator.study import experiments
+    """experiments.json, stored like the facts: a prose edit re-renders the pages from it
+    without importing torch and numpy's study code again."""
 
-    noise, observers = {}, {}
-    for level in experiments.noise_levels(build.cfg):  # one sibling (one dataset) at a time
-        run = build.sibling(experiments.noise_config(build.cfg, level), f"noise {level:g}")
-        noise[level] = run.result("cnn-seeds")
-        observers[level] = run.result("observer")
-    variants = {kind: build.result(f"{kind}-seeds") for kind in VARIANT_PURPOSES}
-    return experiments.summarize(build.cfg, build.result("mlp-seeds"), noise, observers, variants)
+    def fill(folder: Path) -> None:
+        from generator.study import experiments
+
+        cfg, noise, observers = build.cfg, {}, {}
+        for level in experiments.noise_levels(cfg):  # one sibling (one dataset) at a time
+            run = build.sibling(experiments.noise_config(cfg, level), f"noise {level:g}")
+            noise[level] = run.result("cnn-seeds")
+            observers[level] = run.result("observer")
+        variants = {kind: build.result(f"{kind}-seeds") for kind in VARIANT_PURPOSES}
+        mlp = build.result("mlp-seeds")
+        write_json(
+            folder / "experiments.json", experiments.summarize(cfg, mlp, noise, observers, variants)
+        )
+
+    folder = build.stored("experiments", fill)
+    return json.loads((folder / "experiments.json").read_text(encoding="utf-8"))
 
 
 def experiment_charts(build: Build) -> Path:
@@ -134,8 +144,11 @@ STUDY_STAGES = (
         "(study) compare TinyCNN with the MLP, the box template, across noise levels and "
         "with its variants",
         experiment_results,
+        # Its key covers the other noise levels' runs too: their configs are this one with
+        # data.noise set to a level of study/experiments.py, whose code is in the key.
         needs=("cnn-seeds", "mlp-seeds", "observer", *(f"{k}-seeds" for k in VARIANT_PURPOSES)),
         code=("study.experiments",),
+        stored=True,
         study=True,
     ),
     Stage(

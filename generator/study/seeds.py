@@ -21,6 +21,7 @@ import numpy as np
 from generator import evidence
 from generator.config import Config
 from generator.evidence import Claim
+from generator.study.claims import over_seeds
 
 Facts = dict[str, Any]
 Claims = dict[str, Claim]  # name -> evidence.claim
@@ -159,20 +160,16 @@ def seed_claims(runs: list[dict[str, Any]]) -> dict[str, Claim]:
     kept = [c["cosine_median"] - c["random_cosine_median"] for c in conv1]
     box = [c["box_cosine_median_end"] - c["box_cosine_random_median"] for c in conv1]
     return {
-        "conv1_keeps_more_than_random": evidence.claim(
-            float(np.mean(kept)),
-            evidence.seed_interval(kept),
+        "conv1_keeps_more_than_random": over_seeds(
+            kept,
             "median cosine of Conv1 kernels with their start, minus the same median for "
             "random updates of each kernel's own size (no effect: 0)",
-            n_seeds=len(kept),
             baseline=0.0,
         ),
-        "conv1_moves_toward_box": evidence.claim(
-            float(np.mean(box)),
-            evidence.seed_interval(box),
+        "conv1_moves_toward_box": over_seeds(
+            box,
             "median cosine of Conv1 kernels with the box (averaging) filter after training, "
             "minus the same median after random updates of the same sizes (no effect: 0)",
-            n_seeds=len(box),
             baseline=0.0,
         ),
     }

@@ -69,7 +69,9 @@ def noise_chart(result: dict[str, Any], words: Words) -> Chart:
     square = runs[0]["observer"]["data"]["snr"]["side"]
 
     def draw(theme: Theme) -> Figure:
-        figure, (curve_ax, final_ax) = plt.subplots(2, 1, figsize=(WIDTH, 6.4))
+        # taller by a legend line per level: the legend sits under the curves
+        height = 6.0 + 0.2 * len(runs)
+        figure, (curve_ax, final_ax) = plt.subplots(2, 1, figsize=(WIDTH, height))
         colours = plt.get_cmap("viridis")(np.linspace(0.15, 0.85, len(runs)))
         for k, (run, colour) in enumerate(zip(runs, colours, strict=True)):
             label = words.noise_level.format(noise=run["noise"])
@@ -82,7 +84,8 @@ def noise_chart(result: dict[str, Any], words: Words) -> Chart:
         curve_ax.set_xlabel(words.step)
         curve_ax.set_ylabel(words.test_acc_mean)
         curve_ax.set_ylim(0, 1.02)
-        curve_ax.legend()
+        # Under the axes, not on them: the noisy levels' curves run through every corner.
+        curve_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), frameon=False)
         errors = np.abs(final_interval.T - final)
         seeds = len(runs[0]["seeds"])
         final_ax.errorbar(
@@ -98,7 +101,9 @@ def noise_chart(result: dict[str, Any], words: Words) -> Chart:
         final_ax.set_ylabel(words.final_acc)
         final_ax.set_ylim(0, 1.02)
         final_ax.legend(loc="lower left")
-        figure.subplots_adjust(left=0.16, right=0.97, bottom=0.08, top=0.98, hspace=0.3)
+        figure.subplots_adjust(
+            left=0.16, right=0.97, bottom=0.07, top=0.98, hspace=0.25 + 0.11 * len(runs)
+        )
         return figure
 
     arrays = {

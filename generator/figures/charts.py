@@ -45,6 +45,7 @@ class Theme:
     lines: tuple[str, str, str]
     overlay: str  # the dotted grid drawn over the samples
     cmap: str  # the confusion matrix
+    ramp: tuple[float, float]  # the stretch of viridis for ordered lines that reads on background
 
     @property
     def rc(self) -> dict[str, Any]:
@@ -64,8 +65,18 @@ class Theme:
 
 
 # Backgrounds match the site: Material's white page and its "slate" dark scheme.
-LIGHT = Theme("", "#ffffff", "#212121", ("#3f51b5", "#e65100", "#2e7d32"), "#d50000", "Blues")
-DARK = Theme(".dark", "#1e2029", "#e2e4e9", ("#8c9eff", "#ffab40", "#81c784"), "#ff5252", "Blues_r")
+LIGHT = Theme(
+    "", "#ffffff", "#212121", ("#3f51b5", "#e65100", "#2e7d32"), "#d50000", "Blues", (0.15, 0.85)
+)
+DARK = Theme(
+    ".dark",
+    "#1e2029",
+    "#e2e4e9",
+    ("#8c9eff", "#ffab40", "#81c784"),
+    "#ff5252",
+    "Blues_r",
+    (0.4, 1.0),
+)
 THEMES = (LIGHT, DARK)
 
 

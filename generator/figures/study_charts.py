@@ -72,7 +72,7 @@ def noise_chart(result: dict[str, Any], words: Words) -> Chart:
         # taller by a legend line per level: the legend sits under the curves
         height = 6.0 + 0.2 * len(runs)
         figure, (curve_ax, final_ax) = plt.subplots(2, 1, figsize=(WIDTH, height))
-        colours = plt.get_cmap("viridis")(np.linspace(0.15, 0.85, len(runs)))
+        colours = plt.get_cmap("viridis")(np.linspace(*theme.ramp, len(runs)))
         for k, (run, colour) in enumerate(zip(runs, colours, strict=True)):
             label = words.noise_level.format(noise=run["noise"])
             if all(step is None for step in run["step_test_90"]):

@@ -110,8 +110,10 @@ def templates(cfg: Config, facts: Facts, words: Words) -> Chart:
     mosaic, corners = tile(maps, rows)
 
     def draw(theme: Theme) -> Figure:
-        # one axes for every map: a subplot per map would cost more than all the drawing
-        height = 1.25 + 1.1 * rows
+        # one axes for every map: a subplot per map would cost more than all the drawing.
+        # The figure is as tall as the mosaic at the axes' width (no empty band above or
+        # under it), plus room for the title (0.3 in) and the colour bar (0.85 in).
+        height = 1.15 + 0.96 * WIDTH * mosaic.shape[0] / mosaic.shape[1]
         figure = plt.figure(figsize=(WIDTH, height))
         ax = figure.add_axes((0.02, 0.85 / height, 0.96, 1 - 1.15 / height))
         cmap = plt.get_cmap("RdBu_r").with_extremes(bad=theme.background)

@@ -209,13 +209,20 @@ def test_play_advances_and_pause_stops(moving, timeline):
 
 
 # Scroll so the last animation's bottom edge sits `offset` px below the stuck bar's bottom.
+# Sections laid out only near the screen (content-visibility: auto) take their real height
+# once scrolled to, and the page moves under the scroll: so scroll again until it is there.
 SCROLL_LAST_BELOW_BAR = """async (offset) => {
   const bar = document.querySelector('.tc-slider');
   const boxes = document.querySelectorAll('.tc-frames[data-sprite]');
   const last = boxes[boxes.length - 1];
   const stuck = parseFloat(getComputedStyle(bar).top) + bar.offsetHeight;
-  window.scrollBy(0, last.getBoundingClientRect().bottom - stuck - offset);
-  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  for (let tries = 0; tries < 10; tries++) {
+    const off = last.getBoundingClientRect().bottom - stuck - offset;
+    if (Math.abs(off) < 1) break;
+    window.scrollBy(0, off);
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  }
+  if (Math.abs(last.getBoundingClientRect().bottom - stuck - offset) >= 1) return 'not placed';
   return bar.classList.contains('tc-slider--past');
 }"""
 

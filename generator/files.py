@@ -131,6 +131,10 @@ def write_json(path: Path, value: Any) -> bool:
     return write_bytes(path, json_text(value).encode("utf-8"))
 
 
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     """An .npz archive (readable by np.load) with fixed member dates and order."""
     buffer = io.BytesIO()

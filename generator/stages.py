@@ -29,6 +29,7 @@ from generator.cache import MANIFEST, stage_key
 from generator.config import SECTIONS
 from generator.files import (
     json_text,
+    read_json,
     read_npz,
     remove_leftovers,
     replace_folder,
@@ -138,11 +139,11 @@ def derive_facts(build: Build) -> dict[str, Any]:
         weights = read_npz(build.result("train") / "weights.npz")
         test = build.result("data").test
         derived = facts.derive_facts(build.cfg, recorded(build), weights, test)
-        derived["machine"] = json.loads((build.result("train") / "machine.json").read_text())
+        derived["machine"] = read_json(build.result("train") / "machine.json")
         write_json(folder / "facts.json", derived)
 
     folder = build.stored("facts", fill)
-    return json.loads((folder / "facts.json").read_text(encoding="utf-8"))
+    return read_json(folder / "facts.json")
 
 
 # The facts the figures show: the standout FC1 unit they highlight, and the test set's
@@ -193,11 +194,11 @@ def live_colours(build: Build) -> dict[str, Any]:
         write_json(folder / "scales.json", live_colours.colour_scales(recorded(build)))
 
     folder = build.stored("live-colours", fill)
-    return json.loads((folder / "scales.json").read_text(encoding="utf-8"))
+    return read_json(folder / "scales.json")
 
 
 def live_manifest(build: Build) -> dict[str, Any]:
-    return json.loads((build.result("live") / LIVE_MANIFEST).read_text(encoding="utf-8"))
+    return read_json(build.result("live") / LIVE_MANIFEST)
 
 
 def live_files(build: Build) -> dict[str, bytes]:

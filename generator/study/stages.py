@@ -7,12 +7,11 @@ itself and is never trained twice. One sibling is alive at a time: each holds a 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import fonts
-from generator.files import read_npz, write_json, write_npz
+from generator.files import read_json, read_npz, write_json, write_npz
 from generator.stages import FIGURE_LIBRARIES, TRAINING_SECTIONS, Stage
 
 if TYPE_CHECKING:
@@ -59,7 +58,7 @@ def box_observer(build: Build) -> dict[str, Any]:
         write_json(folder / "data.json", data_facts(cfg, test))  # its signal-to-noise ratios
 
     folder = build.stored("observer", fill)
-    data = json.loads((folder / "data.json").read_text(encoding="utf-8"))
+    data = read_json(folder / "data.json")
     return {**read_npz(folder / "observer.npz"), "data": data}
 
 
@@ -82,7 +81,7 @@ def experiment_results(build: Build) -> dict[str, Any]:
         )
 
     folder = build.stored("experiments", fill)
-    return json.loads((folder / "experiments.json").read_text(encoding="utf-8"))
+    return read_json(folder / "experiments.json")
 
 
 def experiment_charts(build: Build) -> Path:

@@ -1,8 +1,9 @@
 """Adam, computed exactly as `torch.optim.Adam` computes it on the CPU, without its import cost.
 
 The first `torch.optim.Adam` a process builds imports torch's compiler (`torch._dynamo`
-and `torch._inductor`, through the `_disable_dynamo` wrapper on its methods): about 2 s of
-CPU, 3.5 s on a loaded machine, paid by every training process (a build, each test build).
+and `torch._inductor`, through the `_disable_dynamo` wrapper on its methods): about 1.5 s
+of CPU at idle, more on a loaded machine, paid by every training process (a build, each
+test build).
 Training needs none of it. On CPU tensors torch takes its single-tensor path
 (`torch.optim.adam._single_tensor_adam`: no foreach or fused kernels on the CPU); this is
 that path's arithmetic, operation for operation and with the same Python-float scalars,

@@ -42,7 +42,7 @@ from generator.data import BACKGROUND, Dataset, cell_edges, draw_squares, make_s
 from generator.files import json_text
 from generator.model import TinyCNN
 from generator.trace import Trace
-from generator.train import as_tensors, make_deterministic, train
+from generator.train import as_tensors, configure_torch, train
 
 MANIFEST = "live-manifest.json"  # live.json once the build has added the colour scales
 SHIPPED = 6  # weight sets: step 0, four between, the trained network
@@ -371,7 +371,7 @@ class Export:
 
 def export(cfg: Config, data: Dataset, trace: Trace, final: Weights) -> Export:
     """Everything the page's live network loads, and the facts its prose states."""
-    make_deterministic(cfg.train.threads)  # the measures' bytes depend on the thread count
+    configure_torch(cfg.train.threads)  # the measures' bytes depend on the thread count
     steps = shipped_steps(trace.steps)
     weights = replay_weights(cfg, data, steps[:-1])
     weights[steps[-1]] = final

@@ -18,7 +18,7 @@ from generator import evidence
 from generator.config import Config
 from generator.data import BACKGROUND, Split, draw_squares
 from generator.model import TinyCNN
-from generator.train import make_deterministic
+from generator.train import configure_torch
 
 STAGES = ("relu1", "pool1", "relu2", "pool2", "relu3", "logits")
 CHUNK = 250  # test images per forward pass
@@ -46,7 +46,7 @@ def measured_outputs(
     bytes of every measure, depend on it, and a build that took its training from the
     cache has not set it.
     """
-    make_deterministic(cfg.train.threads)
+    configure_torch(cfg.train.threads)
     return stage_outputs(trained_model(cfg, weights), test), stage_outputs(initial_model(cfg), test)
 
 

@@ -8,6 +8,7 @@ count: same weights, bit for bit.
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -23,7 +24,9 @@ Net = TypeVar("Net", bound=nn.Module)
 StepCallback = Callable[[int, TinyCNN, float, float], None]
 
 
-def make_deterministic(threads: int) -> None:
+def configure_torch(threads: int) -> None:
+    """Set up this process for training or measuring: deterministic kernels, a fixed
+    thread count, and the allocator keeping freed memory for the next step."""
     # Float sums are reordered with the thread count, so the count is part of the config.
     torch.set_num_threads(threads)
     # What torch.use_deterministic_algorithms(True) sets, minus its other half: that also
@@ -31,6 +34,28 @@ def make_deterministic(threads: int) -> None:
     # compiled code, which the project never runs. tests/test_adam.py checks the flag.
     torch._C._set_deterministic_algorithms(True)
     torch.backends.cudnn.benchmark = False
+    keep_freed_memory()
+
+
+# glibc's mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+MMAP_THRESHOLD_MAX = 32 * 2**20  # glibc's ceiling on 64-bit systems
+
+
+def keep_freed_memory() -> None:
+    """Let glibc reuse freed activations instead of handing them back to the kernel.
+
+    By default glibc maps every block over 128 KiB afresh and unmaps it when freed, so each
+    training step's activations (4 MiB for TinyCNN's Conv1 output on a batch of 64) are
+    page-faulted in again: 3,200 faults and about 8 ms of kernel time in a 24 ms step, 35%
+    of a grouped step, measured on this project's 2-core machine. Blocks up to 32 MiB now
+    come from the heap, and its top is trimmed only past 2 GiB. Only speed changes, never a
+    value. Elsewhere than glibc (macOS, musl) there is no mallopt, and nothing is done.
+    """
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is not None:
+        mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX)
+        mallopt(M_TRIM_THRESHOLD, 2**31)
 
 
 def as_tensors(split: Split) -> tuple[torch.Tensor, torch.Tensor]:
@@ -54,7 +79,7 @@ def train_model(
     on_step: Callable[[int, Net, float, float], None],
 ) -> Net:
     """The same loop for any model (the experiments train an MLP baseline with it)."""
-    make_deterministic(cfg.train.threads)
+    configure_torch(cfg.train.threads)
     torch.manual_seed(cfg.train.seed)  # the layers draw their initial weights from it
     model = make_model()
     optimizer = Adam(model.parameters(), lr=cfg.train.lr)

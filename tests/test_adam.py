@@ -12,13 +12,13 @@ from generator.adam import Adam
 from generator.config import build_config
 from generator.data import make_dataset
 from generator.model import TinyCNN
-from generator.train import as_tensors, make_deterministic
+from generator.train import as_tensors, configure_torch
 
 
 def trained_weights(optimiser: str, steps: int = 12) -> dict[str, torch.Tensor]:
     """TinyCNN as the article trains it (channels_last, its batches), `steps` steps."""
     cfg = build_config(preset="tiny")
-    make_deterministic(cfg.train.threads)
+    configure_torch(cfg.train.threads)
     torch.manual_seed(cfg.train.seed)
     model = TinyCNN(cfg.model, cfg.data).to(memory_format=torch.channels_last)
     images, labels = as_tensors(make_dataset(cfg.data).train)

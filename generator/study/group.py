@@ -48,7 +48,7 @@ from generator.config import Config
 from generator.data import Split
 from generator.model import TinyCNN
 from generator.trace import EVAL_SIZE, evaluation_steps
-from generator.train import make_deterministic
+from generator.train import configure_torch
 
 Pool = Callable[[torch.Tensor], torch.Tensor]
 # (G, B, classes) logits, (G, B) labels -> (G,) one mean loss per member
@@ -181,7 +181,7 @@ def train_group(
     sizes = {len(split) for split in splits}
     if len(sizes) != 1:
         raise ValueError(f"the members' training splits differ in size: {sorted(sizes)}")
-    make_deterministic(cfg.train.threads)
+    configure_torch(cfg.train.threads)
     images, labels, member_split = stacked_splits(splits)
     optimizer = Adam(model.parameters(), lr=cfg.train.lr)
     shuffles = [torch.Generator().manual_seed(seed) for seed in seeds]

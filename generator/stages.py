@@ -12,8 +12,6 @@ matplotlib costs more than a whole rebuild whose results are all cached.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import hashlib
 import json
 import logging
@@ -98,9 +96,7 @@ def make_data(build: Build) -> Any:
 
 
 def train(build: Build) -> Path:
-    folder = build.stored("train", lambda out: train_into(build, out))
-    return_freed_memory()  # what training freed is not kept for the stages after it
-    return folder
+    return build.stored("train", lambda out: train_into(build, out))
 
 
 def train_into(build: Build, folder: Path) -> None:
@@ -123,6 +119,7 @@ def train_into(build: Build, folder: Path) -> None:
     write_npz(folder / "trace.npz", recorder.finish().to_arrays())
     write_npz(folder / "weights.npz", {n: t.detach().numpy() for n, t in net.state_dict().items()})
     write_json(folder / "machine.json", provenance.training_machine())
+    training.return_freed_memory()  # what training freed is not kept for the stages after it
 
 
 def recorded(build: Build) -> Any:
@@ -281,16 +278,6 @@ def site_inputs_hash(build: Build) -> str:
     for name in SITE_ENVIRONMENT:
         digest.update(f"{name}={os.environ.get(name, '')}".encode())
     return stage_key("site", digest.hexdigest(), libraries=SITE_LIBRARIES)
-
-
-def return_freed_memory() -> None:
-    """Hand the heap that training freed back to the system.
-
-    glibc keeps freed small blocks for reuse, so without this the figures and MkDocs
-    would pile their memory on top of training's high-water mark (peak RSS, issue 8).
-    """
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def entry_files(folder: Path) -> dict[str, bytes]:

@@ -58,6 +58,18 @@ def keep_freed_memory() -> None:
         mallopt(M_TRIM_THRESHOLD, 2**31)
 
 
+def return_freed_memory() -> None:
+    """Hand the heap that training freed back to the system.
+
+    glibc keeps freed blocks for reuse (all the more after keep_freed_memory), so without
+    this the figures and MkDocs would pile their memory on top of training's high-water
+    mark (peak RSS, issue 8).
+    """
+    malloc_trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    if malloc_trim is not None:  # not glibc: nothing to trim
+        malloc_trim(0)
+
+
 def as_tensors(split: Split) -> tuple[torch.Tensor, torch.Tensor]:
     """Images as (N, 1, S, S) float32 and labels as int64, sharing numpy's memory."""
     return torch.from_numpy(split.images).unsqueeze(1), torch.from_numpy(split.labels)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -27,24 +27,15 @@ from generator.trace import Trace
 
 # Every module of the package, so the build's cache key changes when any of them does.
 MODULES = (animations, charts, chrome, datafiles, gif, palette, population_charts, sprites, words)
+Job = Callable[[Path], list[str]]  # writes one figure's files into a folder; their names
 
 
 def render_figures(
     cfg: Config, data: Dataset, trace: Trace, facts: animations.Facts, out: Path
 ) -> list[str]:
-    """Write every figure and its data into `out`; return the file names.
-
-    The animations are built on a second thread while the charts are drawn on this one:
-    numpy, zlib and the GIF encoder release the GIL, so both cores work. (matplotlib's
-    pyplot is not thread-safe, so every chart stays on this thread.) Each job writes only
-    its own files: the bytes do not depend on which finishes first.
-    """
-    charted, animated = chart_jobs(cfg, data, trace, facts), animation_jobs(cfg, trace, facts)
-    jobs = charted | animated
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        pending = {stem: worker.submit(write, out) for stem, write in animated.items()}
-        done = {stem: write(out) for stem, write in charted.items()}
-        done |= {stem: future.result() for stem, future in pending.items()}
+    """Write every figure and its data into `out`; return the file names."""
+    jobs = figure_jobs(cfg, data, trace, facts)
+    done = run_jobs(jobs, out)
     written = [name for stem in jobs for name in done[stem]]
     # The README is read back from the written files, so it describes exactly what they hold.
     data = sorted(name.removesuffix(".npz") for name in written if name.endswith(".npz"))
@@ -54,7 +45,33 @@ def render_figures(
     return [*written, "figure-data.txt", "timeline.json"]
 
 
-Job = Callable[[Path], list[str]]  # writes one figure's files into a folder; their names
+WORKERS = 2  # processes drawing figures: the machine's cores
+_forked_jobs: dict[str, Job] = {}  # what a forked worker finds, set just before the fork
+
+
+def run_jobs(jobs: dict[str, Job], out: Path) -> dict[str, list[str]]:
+    """Run every job, WORKERS at a time in forked processes; each one's file names.
+
+    Drawing is Python bound (matplotlib, the GIF frames), so threads take turns on one
+    core; forked processes use both: the default figures stage went from 16 to 17.5 s to
+    9 to 11.5 s on this 2-core machine. A fork inherits the jobs as they are, so nothing
+    is pickled but stems and file names. No figure touches torch, whose thread pool does
+    not survive a fork. Each job writes only its own files and draws from its own
+    arguments, so the bytes do not depend on which process runs it, or after which job.
+    """
+    global _forked_jobs
+    _forked_jobs = jobs
+    try:
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            names = pool.map(_run_forked, [(stem, out) for stem in jobs], chunksize=1)
+    finally:
+        _forked_jobs = {}
+    return dict(zip(jobs, names, strict=True))
+
+
+def _run_forked(job: tuple[str, Path]) -> list[str]:
+    stem, out = job
+    return _forked_jobs[stem](out)
 
 
 def figure_jobs(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import signal
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -47,6 +49,7 @@ def render_figures(
 
 WORKERS = 2  # processes drawing figures: the machine's cores
 _forked_jobs: dict[str, Job] = {}  # what a forked worker finds, set just before the fork
+PR_SET_PDEATHSIG = 1  # prctl's option (linux/prctl.h): a signal for when the parent dies
 
 
 def run_jobs(jobs: dict[str, Job], out: Path) -> dict[str, list[str]]:
@@ -62,11 +65,21 @@ def run_jobs(jobs: dict[str, Job], out: Path) -> dict[str, list[str]]:
     global _forked_jobs
     _forked_jobs = jobs
     try:
-        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+        with multiprocessing.get_context("fork").Pool(WORKERS, _worker_started) as pool:
             names = pool.map(_run_forked, [(stem, out) for stem in jobs], chunksize=1)
     finally:
         _forked_jobs = {}
     return dict(zip(jobs, names, strict=True))
+
+
+def _worker_started() -> None:
+    # Ctrl-C reaches the whole process group: the build reports it once, and ends the
+    # workers itself. A build killed outright takes its workers with it (Linux), so none
+    # goes on writing into a cache entry that the next build clears away.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    prctl = getattr(ctypes.CDLL(None), "prctl", None)
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _run_forked(job: tuple[str, Path]) -> list[str]:

@@ -131,16 +131,29 @@ def softmax_summary(correct: dict[str, np.ndarray], inside: dict[str, np.ndarray
     the accuracy the pitfall costs, and how much it shrinks the gradient at the logits."""
     lead = correct["checkpoint_acc"] - inside["checkpoint_acc"]  # (G, checkpoints)
     ratio = inside["logit_grad"] / correct["logit_grad"]
+    raw, wrapped = at_checkpoints(correct), at_checkpoints(inside)
+    paired = {
+        name: {
+            "accuracy_lead": per_seed(lead[:, k], evidence.ACCURACY_DIFFERENCE),
+            "grad_ratio": per_seed(ratio[:, k], (0.0, math.inf)),
+        }
+        for k, name in enumerate(CHECKPOINT_NAMES)
+    }
     return {
-        "correct": at_checkpoints(correct),
-        "inside": at_checkpoints(inside),
-        "paired": {
-            name: {
-                "accuracy_lead": per_seed(lead[:, k], evidence.ACCURACY_DIFFERENCE),
-                "grad_ratio": per_seed(ratio[:, k], (0.0, math.inf)),
+        "correct": raw,
+        "inside": wrapped,
+        "paired": paired,
+        # The page's table, a row per checkpoint in step order: a list, because the stored
+        # JSON's objects come back with their keys sorted.
+        "rows": [
+            {
+                "step": raw[name]["step"],
+                "correct": raw[name],
+                "inside": wrapped[name],
+                "grad_ratio": paired[name]["grad_ratio"],
             }
-            for k, name in enumerate(CHECKPOINT_NAMES)
-        },
+            for name in CHECKPOINT_NAMES
+        ],
     }
 
 

@@ -48,7 +48,7 @@ def test_another_seed_trains_differently(tmp_path, tiny_project):
 
 # Four training steps of TinyCNN after four to warm up; prints the page faults the four took.
 # In a fresh process: glibc's settings are per process, and once set they stay.
-FAULTS_OF_TEN_STEPS = """
+FAULTS_OF_FOUR_STEPS = """
 import resource, sys, torch
 from generator.config import build_config
 from generator.model import TinyCNN
@@ -69,12 +69,13 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
 def test_a_training_step_reuses_freed_memory():
     def faults(mode: str) -> int:
-        run = [sys.executable, "-c", FAULTS_OF_TEN_STEPS, mode]
+        run = [sys.executable, "-c", FAULTS_OF_FOUR_STEPS, mode]
         env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
         return int(subprocess.run(run, capture_output=True, text=True, check=True, env=env).stdout)
 
     default, kept = faults("default"), faults("kept")
-    # By default each step maps its activations afresh and faults their pages in again.
+    # By default steps map activations afresh and fault their pages in again (how many
+    # depends on glibc's moving threshold: 3,000 to 6,100 pages in four steps, seen here).
     conv1_output_pages = 64 * 16 * 32 * 32 * 4 // resource.getpagesize()
-    assert default > 4 * conv1_output_pages, default
-    assert kept < conv1_output_pages, kept  # less than one activation's pages in four steps
+    assert default > conv1_output_pages, default
+    assert kept < default / 20, (kept, default)  # none at all, seen here

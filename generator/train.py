@@ -47,10 +47,11 @@ def keep_freed_memory() -> None:
 
     By default glibc maps every block over 128 KiB afresh and unmaps it when freed, so each
     training step's activations (4 MiB for TinyCNN's Conv1 output on a batch of 64) are
-    page-faulted in again: 3,200 faults and about 8 ms of kernel time in a 24 ms step, 35%
-    of a grouped step, measured on this project's 2-core machine. Blocks up to 32 MiB now
-    come from the heap, and its top is trimmed only past 2 GiB. Only speed changes, never a
-    value. Elsewhere than glibc (macOS, musl) there is no mallopt, and nothing is done.
+    page-faulted in again: 3,200 faults and about 8 ms of kernel time in a 24 ms step, 39 ms
+    of a grouped step's 120 ms, measured on this project's 2-core machine. Blocks up to
+    32 MiB now come from the heap, and its top is trimmed only past 2 GiB. Only speed
+    changes, never a value. Elsewhere than glibc (macOS, musl) there is no mallopt, and
+    nothing is done.
     """
     mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
     if mallopt is not None:

@@ -21,15 +21,12 @@ from typing import Any
 
 import jinja2
 
-from generator import wording
+from generator import passages, wording
+from generator.passages import percent
 from generator.study.claims import main_level_run
 from generator.study.seeds import METRICS, verdict_split
 
 Context = dict[str, Any]
-
-
-def percent(value: float, digits: int = 1) -> str:
-    return f"{value * 100:.{digits}f}%"
 
 
 def early_snapshots(run: dict[str, Any]) -> int:
@@ -105,9 +102,6 @@ DERIVED: dict[str, Callable[[Context], Any]] = {
     # the seed study (index pages)
     "sd": lambda x: x["study"]["seeds"],
     "n": lambda x: len(x["study"]["seeds"]["seeds"]),
-    "verdicts": lambda x: verdict_split(x["study"]["seeds"]["claims"]),
-    "unit": lambda x: x["study"]["seeds"]["metrics"]["fc1_standout_unit"],
-    "lead_steps": lambda x: x["study"]["seeds"]["metrics"]["logit_lead_step"],
     "digits": lambda x: {name: METRICS[name].digits for name in x["study"]["seeds"]["metrics"]},
     # the experiments (experiments pages)
     "e": lambda x: x["study"]["experiments"],
@@ -135,6 +129,16 @@ def page_values(context: Context, language: str) -> Context:
         "words": lambda x: claim_words(x, language),
         "say": lambda x: claim_words(x, language)["article"]["say"],
         "esay": lambda x: claim_words(x, language)["experiments"]["say"],
+        "quiet_said": lambda x: passages.silent_channels(
+            silent_channels(x["facts"]), x["config"]["data"]["test_size"], language
+        ),
+        "seeds_said": lambda x: passages.seed_study(
+            x["study"]["seeds"],
+            verdict_split(x["study"]["seeds"]["claims"]),
+            words(language, accuracy_bar(x))["seed_labels"],
+            x["facts"]["fc1_standout"]["unit"],
+            language,
+        ),
     }
     for name, derive in table.items():
         try:

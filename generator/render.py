@@ -20,8 +20,8 @@ from typing import Any
 import jinja2
 
 from generator import article, claims
-from generator.article import percent
 from generator.files import write_text
+from generator.passages import number, percent
 from generator.warm import PAGES
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,10 +43,6 @@ def missing_value_error(template: Path, err: jinja2.UndefinedError) -> TemplateE
     written = re.search(rf"[\w.]*\b{re.escape(name)}\b", source)  # as the template spells it
     key = written.group(0) if written else name
     return TemplateError(f"template {template.name}, line {line}: '{key}' is undefined ({err})")
-
-
-def number(value: float, digits: int = 2) -> str:
-    return f"{value:,.{digits}f}"
 
 
 @functools.cache

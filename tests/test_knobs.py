@@ -11,7 +11,7 @@ import torch
 from generator import article, claims
 from generator.config import build_config, parse_overrides
 from generator.model import TinyCNN, parameter_counts
-from tests.conftest import build_project
+from tests.conftest import BuiltProject, build_project
 from tests.test_article import page_numbers, traceable
 from tests.test_study_pages import flat
 
@@ -25,13 +25,22 @@ KNOBS = {
 PAGES = ("index.md", "index.en.md")
 
 
+# Built projects by setting. pytest may set a module-scoped fixture up again for the same
+# parameter (the tests are sorted by the shared builds they wait for, and pytest-xdist
+# hands a worker its tests in batches): each build is kept here so it is made only once.
+BUILT: dict[str, BuiltProject] = {}
+
+
 @pytest.fixture(scope="module", params=list(KNOBS))
 def knobs(request, tmp_path_factory):
     args = KNOBS[request.param]
-    root = tmp_path_factory.mktemp(request.param)
-    project = build_project(root, "--preset", "tiny", "--study.enabled=false", *args)
+    if request.param not in BUILT:
+        root = tmp_path_factory.mktemp(request.param)
+        BUILT[request.param] = build_project(
+            root, "--preset", "tiny", "--study.enabled=false", *args
+        )
     cfg = build_config({**parse_overrides(args), "study.enabled": "false"}, preset="tiny")
-    return project, cfg
+    return BUILT[request.param], cfg
 
 
 def test_the_build_used_the_knobs(knobs):

@@ -66,7 +66,7 @@ SILENT = {
             "{are} black: Conv1's response there is\n"
             "negative at every position, so ReLU sets the whole map to 0 and pooling has nothing "
             "to keep.\n"
-            "For this image, the channel passes nothing on.\n"
+            "For this image, {these} nothing on.\n"
         ),
         "conv1_shares": (
             "Over the {images} test images, these Conv1 channels are 0 at every\n"
@@ -107,6 +107,7 @@ def probe_words(channels: list[int], language: str) -> Context:
         "channels": channel_list(channels, language),
         "maps": "maps for channels" if many else "map for channel",
         "are": "are" if many else "is",
+        "these": "these channels pass" if many else "the channel passes",
     }
 
 

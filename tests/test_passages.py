@@ -75,6 +75,8 @@ def test_one_black_map_is_named_in_the_singular() -> None:
     two = quiet({}, {}, probe1=[4, 6])
     assert "map for channel 4\nis black" in passages.silent_channels(one, 1800, "en")["conv1"]
     assert "maps for channels 4, 6\nare black" in passages.silent_channels(two, 1800, "en")["conv1"]
+    assert "the channel passes nothing" in passages.silent_channels(one, 1800, "en")["conv1"]
+    assert "these channels pass nothing" in passages.silent_channels(two, 1800, "en")["conv1"]
     assert "この" in passages.silent_channels(one, 1800, "ja")["conv1"]
     assert "これらの" in passages.silent_channels(two, 1800, "ja")["conv1"]
 

@@ -128,23 +128,27 @@ def shared_folder(config: pytest.Config) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def make_shared(shared: Path, name: str) -> dict[str, object]:
+def make_shared(
+    shared: Path, name: str, make: Callable[[Path, Path], str] | None = None
+) -> dict[str, object]:
     """A shared build, made by the first process that asks and read by the others: its
-    output, and whether it failed (then every test that needs it reports the output)."""
+    output, and whether it failed (then every test that needs it reports the output).
+    `make` builds it, SHARED_BUILDS[name] unless given (a test module's own builds)."""
     done = shared / f"{name}.json"
     with (shared / f"{name}.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
         if not done.exists():
             try:
-                outcome = {"output": SHARED_BUILDS[name](shared / name, shared), "failed": False}
+                output = (make or SHARED_BUILDS[name])(shared / name, shared)
+                outcome = {"output": output, "failed": False}
             except Exception as error:
                 outcome = {"output": str(error), "failed": True}
             done.write_text(json.dumps(outcome), encoding="utf-8")
     return json.loads(done.read_text(encoding="utf-8"))
 
 
-def built(shared: Path, name: str) -> BuiltProject:
-    outcome = make_shared(shared, name)
+def built(shared: Path, name: str, make: Callable[[Path, Path], str] | None = None) -> BuiltProject:
+    outcome = make_shared(shared, name, make)
     if outcome["failed"]:
         pytest.fail(f"the shared build {name} failed:\n{outcome['output']}", pytrace=False)
     return BuiltProject(root=shared / name, output=str(outcome["output"]))

@@ -1,9 +1,11 @@
 """Author knobs: another seed, noise level or layer widths regenerates a correct article.
 
 Each setting is built with the tiny preset and without the study, which these checks
-do not read; the pages must then leave the study's parts out. Three builds: the slow tier,
-in one test process (a module's builds are made once per process).
+do not read; the pages must then leave the study's parts out. Three builds, in the slow
+tier.
 """
+
+from pathlib import Path
 
 import pytest
 import torch
@@ -11,11 +13,11 @@ import torch
 from generator import article, claims
 from generator.config import build_config, parse_overrides
 from generator.model import TinyCNN, parameter_counts
-from tests.conftest import BuiltProject, build_project
+from tests.conftest import build_project, built, shared_folder
 from tests.test_article import page_numbers, traceable
 from tests.test_study_pages import flat
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("knobs")]
+pytestmark = pytest.mark.slow
 
 KNOBS = {
     "seed": ["--train.seed=5"],
@@ -25,22 +27,18 @@ KNOBS = {
 PAGES = ("index.md", "index.en.md")
 
 
-# Built projects by setting. pytest may set a module-scoped fixture up again for the same
-# parameter (the tests are sorted by the shared builds they wait for, and pytest-xdist
-# hands a worker its tests in batches): each build is kept here so it is made only once.
-BUILT: dict[str, BuiltProject] = {}
-
-
 @pytest.fixture(scope="module", params=list(KNOBS))
-def knobs(request, tmp_path_factory):
+def knobs(request, pytestconfig):
+    """A setting's build, made once per test run whichever process asks first: the two
+    test processes both run tests of each setting."""
     args = KNOBS[request.param]
-    if request.param not in BUILT:
-        root = tmp_path_factory.mktemp(request.param)
-        BUILT[request.param] = build_project(
-            root, "--preset", "tiny", "--study.enabled=false", *args
-        )
+
+    def make(root: Path, _: Path) -> str:
+        return build_project(root, "--preset", "tiny", "--study.enabled=false", *args).output
+
+    project = built(shared_folder(pytestconfig), f"knobs-{request.param}", make)
     cfg = build_config({**parse_overrides(args), "study.enabled": "false"}, preset="tiny")
-    return BUILT[request.param], cfg
+    return project, cfg
 
 
 def test_the_build_used_the_knobs(knobs):

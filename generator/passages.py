@@ -52,13 +52,11 @@ SILENT = {
             "に何も渡さない、死んだチャネルです。"
         ),
         "conv2_partly": "{lead}{shares} の画像で全位置 0 になります。",
-        "conv2_partly_lead": (
-            "一部のテスト画像で全位置 0 になる Conv2 のチャネルもあります。",
-            "ほかに、",
-        ),
+        "conv2_partly_lead": ("Conv2 では、", "ほかに、"),
         "conv2_share": "チャネル {channel} は {share}",
         "separator": "、",
         "list_end": "",
+        "between_sentences": "",
     },
     "en": {
         "conv1_probe": (
@@ -66,7 +64,7 @@ SILENT = {
             "{are} black: Conv1's response there is\n"
             "negative at every position, so ReLU sets the whole map to 0 and pooling has nothing "
             "to keep.\n"
-            "For this image, {these} nothing on.\n"
+            "For this image, {these} nothing on."
         ),
         "conv1_shares": (
             "Over the {images} test images, these Conv1 channels are 0 at every\n"
@@ -76,14 +74,14 @@ SILENT = {
         ),
         "conv1_share": " channel {channel} on {share}",
         "dead_mark": " (a dead channel)",
-        "conv2_probe": "At the end of training, the probe's {maps} {channels}\n{are} black here.\n",
+        "conv2_probe": "At the end of training, the probe's {maps} {channels}\n{are} black here.",
         "conv2_dead": (
             "Over all {images} test images, {dead} of the\n"
-            "{count} Conv2 channels ({channels}) are 0 at every\n"
-            "position on every one: dead channels, which pass nothing on to FC1 whatever the "
-            "image."
+            "{count} Conv2 channels ({channels}) {are} 0 at every\n"
+            "position on every one: {dead_channels}, which {pass_} nothing on to FC1 whatever "
+            "the image."
         ),
-        "conv2_partly": " {lead}\n0 everywhere on part of the test images:{shares}",
+        "conv2_partly": "{lead}\n0 everywhere on part of the test images:{shares}",
         "conv2_partly_lead": (
             "Some Conv2 channels are",
             "Others are",
@@ -91,7 +89,15 @@ SILENT = {
         "conv2_share": " channel {channel} on {share}",
         "separator": ",",
         "list_end": ".",
+        "between_sentences": "\n",  # a line break: the same Markdown paragraph
     },
+}
+
+
+# The English words for one dead Conv2 channel or several (the Japanese need none).
+DEAD_NUMBER = {
+    False: {"are": "is", "dead_channels": "a dead channel", "pass_": "passes"},
+    True: {"are": "are", "dead_channels": "dead channels", "pass_": "pass"},
 }
 
 
@@ -129,26 +135,29 @@ def silent_channels(quiet: Context, test_images: int, language: str) -> dict[str
     words = SILENT[language]
     images = number(test_images, 0)
     conv1, conv2 = quiet["conv1"], quiet["conv2"]
-    said = {"conv1": "", "conv2": ""}
+    said: dict[str, list[str]] = {"conv1": [], "conv2": []}
     if conv1["probe"]:
-        said["conv1"] += words["conv1_probe"].format(**probe_words(conv1["probe"], language))
+        said["conv1"].append(words["conv1_probe"].format(**probe_words(conv1["probe"], language)))
     if conv1["silent"]:
         listed = shares(conv1["silent"], words["conv1_share"], words, mark_dead=True)
-        said["conv1"] += words["conv1_shares"].format(images=images, shares=listed)
+        said["conv1"].append(words["conv1_shares"].format(images=images, shares=listed))
     if conv2["probe"]:
-        said["conv2"] += words["conv2_probe"].format(**probe_words(conv2["probe"], language))
+        said["conv2"].append(words["conv2_probe"].format(**probe_words(conv2["probe"], language)))
     if conv2["dead"]:
-        said["conv2"] += words["conv2_dead"].format(
-            images=images,
-            count=conv2["count"],
-            dead=len(conv2["dead"]),
-            channels=channel_list(conv2["dead"], language),
+        said["conv2"].append(
+            words["conv2_dead"].format(
+                images=images,
+                count=conv2["count"],
+                dead=len(conv2["dead"]),
+                channels=channel_list(conv2["dead"], language),
+                **DEAD_NUMBER[len(conv2["dead"]) > 1],
+            )
         )
     if conv2["partly"]:
         listed = shares(conv2["partly"], words["conv2_share"], words, mark_dead=False)
         lead = words["conv2_partly_lead"][bool(conv2["dead"])]
-        said["conv2"] += words["conv2_partly"].format(lead=lead, shares=listed)
-    return said
+        said["conv2"].append(words["conv2_partly"].format(lead=lead, shares=listed))
+    return {layer: words["between_sentences"].join(parts) for layer, parts in said.items()}
 
 
 # --- the seed study ("One run, or every run?") ---

@@ -81,6 +81,20 @@ def test_one_black_map_is_named_in_the_singular() -> None:
     assert "これらの" in passages.silent_channels(two, 1800, "ja")["conv1"]
 
 
+def test_one_dead_conv2_channel_is_named_in_the_singular() -> None:
+    one = passages.silent_channels(quiet({}, {3: 1.0}), 1800, "en")["conv2"]
+    two = passages.silent_channels(quiet({}, {3: 1.0, 5: 1.0}), 1800, "en")["conv2"]
+    assert "(3) is 0" in one and "a dead channel, which passes" in one
+    assert "(3, 5) are 0" in two and "dead channels, which pass" in two
+
+
+def test_sentences_are_joined_without_stray_spaces() -> None:
+    case = quiet({2: 1.0}, {1: 0.5}, probe1=[2], probe2=[1])
+    for language in LANGUAGES:
+        for text in passages.silent_channels(case, 1800, language).values():
+            assert text == text.strip() and "\n " not in text and "  " not in text
+
+
 def seeds(verdicts: dict[str, str], unit_values: list[int], lead_missing: int = 0) -> dict:
     """seeds.json's parts the passage reads, for claims with the given verdicts across
     five seeds ("general", "never" or "mixed")."""

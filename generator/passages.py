@@ -94,35 +94,39 @@ SILENT = {
 }
 
 
-# The English words for one dead Conv2 channel or several (the Japanese need none).
-DEAD_NUMBER = {
-    False: {"are": "is", "dead_channels": "a dead channel", "pass_": "passes"},
-    True: {"are": "are", "dead_channels": "dead channels", "pass_": "pass"},
+# The words that agree with how many channels a sentence names: one, or several.
+NUMBER = {
+    "ja": {False: {"these": "この"}, True: {"these": "これらの"}},
+    "en": {
+        False: {
+            "maps": "map for channel",
+            "are": "is",
+            "these": "the channel passes",
+            "dead_channels": "a dead channel",
+            "pass_": "passes",
+        },
+        True: {
+            "maps": "maps for channels",
+            "are": "are",
+            "these": "these channels pass",
+            "dead_channels": "dead channels",
+            "pass_": "pass",
+        },
+    },
 }
 
 
-def probe_words(channels: list[int], language: str) -> Context:
-    """How the probe's black channels are named: one channel or several."""
-    many = len(channels) > 1
-    if language == "ja":
-        return {
-            "channels": channel_list(channels, language),
-            "these": "これらの" if many else "この",
-        }
-    return {
-        "channels": channel_list(channels, language),
-        "maps": "maps for channels" if many else "map for channel",
-        "are": "are" if many else "is",
-        "these": "these channels pass" if many else "the channel passes",
-    }
+def named(channels: list[int], language: str) -> Context:
+    """The channels as a sentence lists them, with the words that agree with their number."""
+    return {"channels": channel_list(channels, language), **NUMBER[language][len(channels) > 1]}
 
 
-def shares(channels: list[Context], pattern: str, words: Context, mark_dead: bool) -> str:
-    """Each channel with the share of test images it is silent on. The English list ends
-    its sentence; the Japanese one runs on into it."""
+def shares(channels: list[Context], pattern: str, words: Context) -> str:
+    """Each channel with the share of test images it is silent on, a dead one (silent on
+    all) marked. The English list ends its sentence; the Japanese one runs on into it."""
     items = [
         pattern.format(channel=ch["channel"], share=percent(ch["share"]))
-        + (words["dead_mark"] if mark_dead and ch["share"] >= 1 else "")
+        + (words["dead_mark"] if ch["share"] >= 1 else "")
         for ch in channels
     ]
     return words["separator"].join(items) + words["list_end"]
@@ -137,24 +141,23 @@ def silent_channels(quiet: Context, test_images: int, language: str) -> dict[str
     conv1, conv2 = quiet["conv1"], quiet["conv2"]
     said: dict[str, list[str]] = {"conv1": [], "conv2": []}
     if conv1["probe"]:
-        said["conv1"].append(words["conv1_probe"].format(**probe_words(conv1["probe"], language)))
+        said["conv1"].append(words["conv1_probe"].format(**named(conv1["probe"], language)))
     if conv1["silent"]:
-        listed = shares(conv1["silent"], words["conv1_share"], words, mark_dead=True)
+        listed = shares(conv1["silent"], words["conv1_share"], words)
         said["conv1"].append(words["conv1_shares"].format(images=images, shares=listed))
     if conv2["probe"]:
-        said["conv2"].append(words["conv2_probe"].format(**probe_words(conv2["probe"], language)))
+        said["conv2"].append(words["conv2_probe"].format(**named(conv2["probe"], language)))
     if conv2["dead"]:
         said["conv2"].append(
             words["conv2_dead"].format(
                 images=images,
                 count=conv2["count"],
                 dead=len(conv2["dead"]),
-                channels=channel_list(conv2["dead"], language),
-                **DEAD_NUMBER[len(conv2["dead"]) > 1],
+                **named(conv2["dead"], language),
             )
         )
     if conv2["partly"]:
-        listed = shares(conv2["partly"], words["conv2_share"], words, mark_dead=False)
+        listed = shares(conv2["partly"], words["conv2_share"], words)
         lead = words["conv2_partly_lead"][bool(conv2["dead"])]
         said["conv2"].append(words["conv2_partly"].format(lead=lead, shares=listed))
     return {layer: words["between_sentences"].join(parts) for layer, parts in said.items()}
